@@ -1,0 +1,133 @@
+"""One settings object for the whole publisher.
+
+Settings come from, in rising precedence: the defaults below, an optional TOML file
+(``clusterscord.toml`` in the project root, or the file named by ``CLUSTERSCORD_CONFIG``),
+environment variables ``CLUSTERSCORD_<NAME>``, and command-line flags. This is the only
+module that reads the environment; everything else receives a :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_BASE_IRI = "https://data.clusterscord.eu/"
+
+ENV_PREFIX = "CLUSTERSCORD_"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the setting and its source."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the publisher. Limits are settings, not constants scattered in code."""
+
+    root: Path = field(default_factory=lambda: Path.cwd())
+    base_iri: str = DEFAULT_BASE_IRI
+    var_dir: Path | None = None
+    backend: str = "oxigraph"
+    remote_query_url: str = ""
+    remote_update_url: str = ""
+    remote_store_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 2
+    threads: int = 4
+    query_timeout_s: float = 10.0
+    query_workers: int = 2
+    max_rows: int = 10000
+    max_request_bytes: int = 1_000_000
+    max_query_chars: int = 100_000
+    page_size: int = 50
+    trust_forwarded: bool = False
+    service_allowlist: tuple[str, ...] = ()
+    cache_max_age_s: int = 300
+    changes_page_size: int = 100
+    ldes_polling_interval_s: int = 3600
+
+    @property
+    def var(self) -> Path:
+        return self.var_dir if self.var_dir is not None else self.root / "var"
+
+    def replace(self, **changes) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def __post_init__(self):
+        if not self.base_iri.endswith("/"):
+            raise ConfigError(f"base_iri must end with '/': {self.base_iri!r}")
+        if not self.base_iri.startswith(("http://", "https://")):
+            raise ConfigError(f"base_iri must be an http(s) IRI: {self.base_iri!r}")
+        if self.backend not in ("oxigraph", "remote"):
+            raise ConfigError(f"backend must be 'oxigraph' or 'remote', not {self.backend!r}")
+        if self.backend == "remote" and not self.remote_query_url:
+            raise ConfigError("backend 'remote' needs remote_query_url")
+        for name in ("query_timeout_s", "max_rows", "max_request_bytes", "page_size", "workers"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be positive, not {getattr(self, name)!r}")
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def _coerce(name: str, raw, origin: str):
+    """Convert a raw value (string from the environment, or TOML value) to the field's type."""
+    if name not in _FIELDS:
+        raise ConfigError(f"unknown setting {name!r} in {origin}")
+    current = getattr(Settings(), name)
+    try:
+        if isinstance(current, bool):
+            if isinstance(raw, bool):
+                return raw
+            value = str(raw).strip().lower()
+            if value in ("1", "true", "yes", "on"):
+                return True
+            if value in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(f"not a boolean: {raw!r}")
+        if isinstance(current, int):
+            return int(raw)
+        if isinstance(current, float):
+            return float(raw)
+        if isinstance(current, tuple):
+            if isinstance(raw, str):
+                return tuple(item.strip() for item in raw.split(",") if item.strip())
+            return tuple(raw)
+        if name in ("root", "var_dir"):
+            return Path(raw)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r} in {origin}: {exc}") from exc
+
+
+def load_settings(root: Path | None = None, environ=None, **overrides) -> Settings:
+    """Build the settings from file, environment and explicit overrides (CLI flags)."""
+    environ = os.environ if environ is None else environ
+    root = Path(root or environ.get(ENV_PREFIX + "ROOT") or Path.cwd()).resolve()
+    values: dict = {"root": root}
+
+    config_file = Path(environ.get(ENV_PREFIX + "CONFIG") or root / "clusterscord.toml")
+    if config_file.is_file():
+        try:
+            table = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_file}: {exc}") from exc
+        for key, raw in table.items():
+            values[key] = _coerce(key, raw, str(config_file))
+
+    for key, raw in environ.items():
+        if key.startswith(ENV_PREFIX) and key not in (ENV_PREFIX + "CONFIG", ENV_PREFIX + "ROOT"):
+            name = key[len(ENV_PREFIX):].lower()
+            values[name] = _coerce(name, raw, f"environment variable {key}")
+
+    for key, raw in overrides.items():
+        if raw is not None:
+            values[key] = _coerce(key, raw, "command line")
+
+    if "var_dir" in values and not values["var_dir"].is_absolute():
+        values["var_dir"] = root / values["var_dir"]
+    return Settings(**values)

@@ -1,0 +1,115 @@
+"""The store interface the web layer reads through.
+
+One small interface, one implementation per backend (embedded Oxigraph here; a remote
+SPARQL 1.1 server in :mod:`publisher.remote`). Every backend returns pyoxigraph result
+objects, so callers never care which one answers. Queries are filled with typed terms
+(``substitutions``), never by pasting request text into query strings.
+"""
+
+from __future__ import annotations
+
+import abc
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher.config import Settings
+from publisher.generation import Generation, Generations
+from publisher.iris import PREFIXES
+
+
+class QueryStore(abc.ABC):
+    """Read-only SPARQL access to one published generation."""
+
+    generation: Generation
+
+    @abc.abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: dict[str, object] | None = None,
+        default_graph: list | None = None,
+        named_graphs: list | None = None,
+        union_default_graph: bool = True,
+    ):
+        """Run a query; returns pyoxigraph QuerySolutions, QueryBoolean or QueryTriples."""
+
+    def select(self, sparql: str, **substitutions) -> list[dict[str, object]]:
+        """Rows of a SELECT as dicts of variable name → term (unbound names absent)."""
+        solutions = self.query(sparql, substitutions=substitutions)
+        names = [v.value for v in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = value
+            rows.append(row)
+        return rows
+
+    def construct(self, sparql: str, **substitutions) -> list[ox.Triple]:
+        return list(self.query(sparql, substitutions=substitutions))
+
+    def ask(self, sparql: str, **substitutions) -> bool:
+        return bool(self.query(sparql, substitutions=substitutions))
+
+    def close(self) -> None:
+        """Release the backend's resources."""
+
+
+def _to_variables(substitutions: dict[str, object] | None) -> dict | None:
+    if not substitutions:
+        return None
+    return {ox.Variable(name): term for name, term in substitutions.items()}
+
+
+class OxigraphStore(QueryStore):
+    """The embedded store of a generation, opened read-only (safe for many workers)."""
+
+    def __init__(self, generation: Generation, store: ox.Store | None = None):
+        self.generation = generation
+        self._store = store if store is not None else ox.Store.read_only(str(generation.store_path))
+
+    @property
+    def raw(self) -> ox.Store:
+        return self._store
+
+    def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None,
+              union_default_graph=True):
+        kwargs = {
+            "prefixes": PREFIXES,
+            "substitutions": _to_variables(substitutions),
+        }
+        if default_graph is not None:
+            kwargs["default_graph"] = default_graph
+        else:
+            kwargs["use_default_graph_as_union"] = union_default_graph
+        if named_graphs is not None:
+            kwargs["named_graphs"] = named_graphs
+        return self._store.query(sparql, **kwargs)
+
+
+def open_store(settings: Settings, generation: Generation | None = None) -> QueryStore:
+    """The configured backend, reading the given (default: the published) generation."""
+    generation = generation or Generations(settings.var).current()
+    if settings.backend == "remote":
+        from publisher.remote import RemoteStore
+
+        return RemoteStore(settings, generation)
+    return OxigraphStore(generation)
+
+
+@cache
+def _view_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def view(root: Path, name: str) -> str:
+    """The text of a parameterised query in sparql/views/ (the web pages' queries)."""
+    path = root / "sparql" / "views" / f"{name}.rq"
+    if not path.is_file():
+        raise FileNotFoundError(f"no view query {path}")
+    return _view_text(path)

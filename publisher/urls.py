@@ -1,0 +1,50 @@
+"""Every URL the site shows is built here, from IRIs and the configured base.
+
+Links are site-relative paths, so the same pages work on the public host, on localhost
+and behind a proxy; IRIs are always minted from the base setting, never from a request.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+RDF_EXTENSIONS = ("ttl", "jsonld", "nt", "rdf")
+DOC_EXTENSIONS = ("html", "json", *RDF_EXTENSIONS)
+
+
+def local_path(base_iri: str, iri: str) -> str | None:
+    """The site path of an IRI under the base ("/id/…"), or None for outside IRIs."""
+    if iri.startswith(base_iri):
+        return "/" + iri[len(base_iri):]
+    return None
+
+
+def iri_for_path(base_iri: str, path: str) -> str:
+    """The IRI a request path stands for: the path mapped onto the base, whatever the host."""
+    return base_iri + path.lstrip("/")
+
+
+def document_path(kind: str, slug: str, ext: str | None = None) -> str:
+    """/doc/{type}/{slug}[.ext]"""
+    path = f"/doc/{quote(kind, safe='')}/{quote(slug, safe='')}"
+    return f"{path}.{ext}" if ext else path
+
+
+def entity_path(kind: str, slug: str) -> str:
+    return f"/id/{quote(kind, safe='')}/{quote(slug, safe='')}"
+
+
+def link_for(base_iri: str, iri: str) -> str:
+    """Where a page links for an IRI: its document here when it is ours, else the IRI."""
+    path = local_path(base_iri, iri)
+    if path is None:
+        return iri
+    if path.startswith("/id/"):
+        return "/doc/" + path[len("/id/"):]
+    return path
+
+
+def with_query(path: str, **params) -> str:
+    """A path with query parameters (None values dropped), properly encoded."""
+    clean = {k: v for k, v in params.items() if v is not None}
+    return f"{path}?{urlencode(clean)}" if clean else path

@@ -1,0 +1,128 @@
+"""SHACL validation of the source data, with a report a person can act on.
+
+The data graph is the union of every named graph (the ontology included, so that
+``sh:class`` follows ``rdfs:subClassOf``). Each result names the focus node, the path,
+the value, the message, the shape and the source file where the focus node is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as shacl_validate
+from rdflib.namespace import SH
+
+from publisher.sources import SourceSet
+
+
+@dataclass(frozen=True)
+class Result:
+    severity: str
+    focus: str
+    path: str
+    value: str
+    message: str
+    shape: str
+    files: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        where = ", ".join(self.files) or "(no source file)"
+        lines = [
+            f"{self.severity}: {self.message}",
+            f"  focus node: {self.focus}",
+            f"  path:       {self.path or '-'}",
+            f"  value:      {self.value or '-'}",
+            f"  shape:      {self.shape}",
+            f"  written in: {where}",
+        ]
+        return "\n".join(lines)
+
+
+@dataclass
+class Report:
+    results: list[Result] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def describe(self) -> str:
+        if not self.results:
+            return "SHACL validation: the data conforms to every shape."
+        counts = {}
+        for result in self.results:
+            counts[result.severity] = counts.get(result.severity, 0) + 1
+        head = "SHACL validation: " + ", ".join(f"{n} {s.lower()}(s)" for s, n in counts.items())
+        return "\n\n".join([head, *(r.describe() for r in self.results)])
+
+
+def to_rdflib(quads, graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    """The triples of the quads (graph names dropped) as an rdflib graph."""
+    graph = graph if graph is not None else rdflib.Graph()
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    graph.parse(data=data.decode("utf-8"), format="nt")
+    return graph
+
+
+def _text(node) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, rdflib.BNode):
+        return "[blank node]"
+    return str(node)
+
+
+def _path_text(results: rdflib.Graph, path) -> str:
+    if path is None:
+        return ""
+    if isinstance(path, rdflib.BNode):
+        inverse = results.value(path, SH.inversePath)
+        if inverse is not None:
+            return f"^{inverse}"
+        return "[complex path]"
+    return str(path)
+
+
+def validate(sources: SourceSet, shapes_quads) -> Report:
+    """Validate the source data against the shapes; never raises for bad data."""
+    data = to_rdflib(sources.quads)
+    shapes = to_rdflib(shapes_quads)
+    _conforms, results_graph, _text_report = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        meta_shacl=False,
+        advanced=True,
+    )
+    by_node = {}
+    for node, files in sources.origins.items():
+        by_node[str(node.value) if hasattr(node, "value") else str(node)] = files
+
+    report = Report()
+    for result in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
+        severity = results_graph.value(result, SH.resultSeverity)
+        focus = results_graph.value(result, SH.focusNode)
+        files = tuple(sorted(str(p) for p in by_node.get(str(focus), ())))
+        message = "; ".join(str(m) for m in results_graph.objects(result, SH.resultMessage))
+        report.results.append(
+            Result(
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                focus=_text(focus),
+                path=_path_text(results_graph, results_graph.value(result, SH.resultPath)),
+                value=_text(results_graph.value(result, SH.value)),
+                message=message or "constraint not met",
+                shape=_text(results_graph.value(result, SH.sourceShape)),
+                files=files,
+            )
+        )
+    report.results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path))
+    return report

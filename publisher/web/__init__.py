@@ -1,0 +1,54 @@
+"""The Flask application factory: one blueprint per surface, settings passed in."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+
+from publisher.config import Settings
+from publisher.generation import NoPublishedGenerationError
+from publisher.web.site import Site
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(settings: Settings) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["clusterscord"] = Site(settings)
+
+    from publisher.web import ops
+
+    for blueprint in (ops.bp,):
+        app.register_blueprint(blueprint)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.errorhandler(NoPublishedGenerationError)
+    def no_data(exc):
+        if request.accept_mimetypes.accept_html:
+            return f"<!doctype html><title>Not built yet</title><p>{_escape(str(exc))}</p>", 503
+        return jsonify(error="unavailable", message=str(exc)), 503
+
+    return app
+
+
+def _escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))

@@ -1,0 +1,61 @@
+"""The application's one shared object: settings, the published generation and its store.
+
+Each worker opens the published store read-only and reopens it when a new build has
+been published (the ``current`` pointer moved), so a build never needs a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from flask import current_app
+
+from publisher.config import Settings
+from publisher.generation import Generation, Generations, NoPublishedGenerationError
+from publisher.store import QueryStore, open_store
+
+
+class Site:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.generations = Generations(settings.var)
+        self._lock = threading.Lock()
+        self._store: QueryStore | None = None
+        self._pointer: str | None = None
+        self._manifest: dict | None = None
+
+    def _read_pointer(self) -> str:
+        try:
+            return os.readlink(self.generations.current_link)
+        except OSError as exc:
+            raise NoPublishedGenerationError(
+                f"no published build under {self.settings.var}: run 'clusterscord build'"
+            ) from exc
+
+    def store(self) -> QueryStore:
+        """The store of the published generation (reopened after a new build)."""
+        pointer = self._read_pointer()
+        if self._store is not None and pointer == self._pointer:
+            return self._store
+        with self._lock:
+            if self._store is None or pointer != self._pointer:
+                generation = self.generations.current()
+                store = open_store(self.settings, generation)
+                self._manifest = generation.manifest()
+                old, self._store, self._pointer = self._store, store, pointer
+                if old is not None:
+                    old.close()
+        return self._store
+
+    def generation(self) -> Generation:
+        return self.store().generation
+
+    def manifest(self) -> dict:
+        """The published generation's manifest (statistics, timings), read once."""
+        self.store()
+        return self._manifest
+
+
+def site() -> Site:
+    return current_app.extensions["clusterscord"]
