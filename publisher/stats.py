@@ -40,8 +40,8 @@ def compute(store: ox.Store, base_iri: str) -> dict:
     entity_prefix = base_iri + "id/"
     result["entities"] = _scalar(
         store,
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        "FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) }",
+        "SELECT ?prefix (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) } GROUP BY ?prefix",
         prefix=ox.Literal(entity_prefix),
     )
     result["graphs"] = {
@@ -66,8 +66,8 @@ def compute(store: ox.Store, base_iri: str) -> dict:
     linksets = {}
     for name, namespace in AUTHORITIES.items():
         rows = store.query(
-            "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-            "FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?prefix)) } GROUP BY ?p",
+            "SELECT ?prefix ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            "FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?prefix)) } GROUP BY ?prefix ?p",
             substitutions=_vars({"prefix": ox.Literal(namespace)}),
         )
         by_predicate = {row["p"].value: int(row["n"].value) for row in rows}

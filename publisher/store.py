@@ -3,7 +3,9 @@
 One small interface, one implementation per backend (embedded Oxigraph here; a remote
 SPARQL 1.1 server in :mod:`publisher.remote`). Every backend returns pyoxigraph result
 objects, so callers never care which one answers. Queries are filled with typed terms
-(``substitutions``), never by pasting request text into query strings.
+(``substitutions``), never by pasting request text into query strings. Oxigraph applies a
+substitution to a SELECT only when the query projects that variable, so every SELECT view
+projects the variables it is filled with.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ class QueryStore(abc.ABC):
     def ask(self, sparql: str, **substitutions) -> bool:
         return bool(self.query(sparql, substitutions=substitutions))
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook; most backends hold nothing
         """Release the backend's resources."""
 
 

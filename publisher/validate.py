@@ -90,6 +90,21 @@ def _path_text(results: rdflib.Graph, path) -> str:
     return str(path)
 
 
+def _shape_text(shapes: rdflib.Graph, shape) -> str:
+    """A shape's IRI, or for a blank property shape its node shape, path and name."""
+    if not isinstance(shape, rdflib.BNode):
+        return _text(shape)
+    parent = shapes.value(None, SH.property, shape)
+    names = sorted(str(n) for n in shapes.objects(shape, SH.name) if n.language in (None, "en"))
+    path = shapes.value(shape, SH.path)
+    parts = [f"property shape of {_text(parent)}" if parent is not None else "property shape"]
+    if path is not None and not isinstance(path, rdflib.BNode):
+        parts.append(f"path {path}")
+    if names:
+        parts.append(f'"{names[0]}"')
+    return ", ".join(parts)
+
+
 def validate(sources: SourceSet, shapes_quads) -> Report:
     """Validate the source data against the shapes; never raises for bad data."""
     data = to_rdflib(sources.quads)
@@ -120,7 +135,7 @@ def validate(sources: SourceSet, shapes_quads) -> Report:
                 path=_path_text(results_graph, results_graph.value(result, SH.resultPath)),
                 value=_text(results_graph.value(result, SH.value)),
                 message=message or "constraint not met",
-                shape=_text(results_graph.value(result, SH.sourceShape)),
+                shape=_shape_text(shapes, results_graph.value(result, SH.sourceShape)),
                 files=files,
             )
         )

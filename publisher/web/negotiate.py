@@ -1,0 +1,85 @@
+"""Content negotiation: one table of formats, one way to choose among them.
+
+q-values and specificity are honoured (werkzeug's Accept parsing); the first offered
+format wins ties, so offer the default first. A ``format``/extension override is checked
+against the same table. Nothing here knows about a particular view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Response, request
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    ext: str
+    mimetype: str
+    label: str
+    rdf: ox.RdfFormat | None = None
+    results: ox.QueryResultsFormat | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def content_type(self) -> str:
+        if self.mimetype.startswith("text/") or self.mimetype.endswith(("+json", "+xml", "/json")):
+            return f"{self.mimetype}; charset=utf-8"
+        return self.mimetype
+
+
+HTML = Format("html", "html", "text/html", "HTML", aliases=("application/xhtml+xml",))
+JSON = Format("json", "json", "application/json", "JSON")
+TURTLE = Format("turtle", "ttl", "text/turtle", "Turtle", rdf=ox.RdfFormat.TURTLE,
+                aliases=("application/x-turtle",))
+JSONLD = Format("jsonld", "jsonld", "application/ld+json", "JSON-LD", rdf=ox.RdfFormat.JSON_LD)
+NTRIPLES = Format("ntriples", "nt", "application/n-triples", "N-Triples",
+                  rdf=ox.RdfFormat.N_TRIPLES)
+RDFXML = Format("rdfxml", "rdf", "application/rdf+xml", "RDF/XML", rdf=ox.RdfFormat.RDF_XML)
+NQUADS = Format("nquads", "nq", "application/n-quads", "N-Quads", rdf=ox.RdfFormat.N_QUADS)
+TRIG = Format("trig", "trig", "application/trig", "TriG", rdf=ox.RdfFormat.TRIG)
+
+RESULTS_JSON = Format("json", "srj", "application/sparql-results+json", "SPARQL JSON",
+                      results=ox.QueryResultsFormat.JSON)
+RESULTS_XML = Format("xml", "srx", "application/sparql-results+xml", "SPARQL XML",
+                     results=ox.QueryResultsFormat.XML)
+RESULTS_CSV = Format("csv", "csv", "text/csv", "CSV", results=ox.QueryResultsFormat.CSV)
+RESULTS_TSV = Format("tsv", "tsv", "text/tab-separated-values", "TSV",
+                     results=ox.QueryResultsFormat.TSV)
+
+RDF_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
+DOCUMENT_FORMATS = (HTML, *RDF_FORMATS, JSON)
+
+
+def by_extension(ext: str, offered=DOCUMENT_FORMATS) -> Format | None:
+    for fmt in offered:
+        if fmt.ext == ext or fmt.name == ext:
+            return fmt
+    return None
+
+
+def choose(offered, accept=None) -> Format | None:
+    """The best offered format for the request's Accept header (None: 406)."""
+    accept = accept if accept is not None else request.accept_mimetypes
+    if not accept:
+        return offered[0]
+    table = {}
+    for fmt in offered:
+        table.setdefault(fmt.mimetype, fmt)
+        for alias in fmt.aliases:
+            table.setdefault(alias, fmt)
+    best = accept.best_match(list(table))
+    if best is None or accept[best] <= 0:
+        return None
+    return table[best]
+
+
+def not_acceptable(offered) -> Response:
+    """406 with the formats that are available, as plain text."""
+    lines = ["406 Not Acceptable: no offered format matches the Accept header.", "Available:"]
+    lines += [f"  {fmt.mimetype}  ({fmt.label}, .{fmt.ext})" for fmt in offered]
+    response = Response("\n".join(lines) + "\n", status=406, mimetype="text/plain")
+    response.headers["Vary"] = "Accept"
+    return response
