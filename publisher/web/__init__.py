@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
+from publisher import urls
 from publisher.config import Settings
 from publisher.generation import NoPublishedGenerationError
+from publisher.web import i18n
 from publisher.web.site import Site
 
 SECURITY_HEADERS = {
@@ -32,6 +34,25 @@ def create_app(settings: Settings) -> Flask:
 
     for blueprint in (ops.bp,):
         app.register_blueprint(blueprint)
+
+    @app.context_processor
+    def page_context():
+        lang = i18n.choose_language()
+        other = "cs" if lang == "en" else "en"
+        args = request.args.to_dict()
+        args["lang"] = other
+        return {
+            "lang": lang,
+            "t": i18n.t,
+            "switch_language_url": urls.with_query(request.path, **args),
+        }
+
+    @app.after_request
+    def remember_language(response):
+        asked = request.args.get("lang")
+        if asked in i18n.LANGUAGES and request.cookies.get(i18n.COOKIE) != asked:
+            response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
 
     @app.after_request
     def security_headers(response):
