@@ -12,8 +12,10 @@ from pathlib import Path
 
 from publisher.build import BuildError, ValidationFailed, build, check
 from publisher.config import ConfigError, Settings, load_settings
-from publisher.generation import BuildLockedError, Generations
+from publisher.generation import BuildLockedError, Generations, NoPublishedGenerationError
+from publisher.preflight import DamagedStoreError, check_published
 from publisher.progress import Progress
+from publisher.rules import RuleError
 from publisher.sources import SourceError
 
 
@@ -47,9 +49,11 @@ def cmd_validate(args) -> int:
 
 def cmd_serve(args) -> int:
     settings = _settings(args)
-    if Generations(settings.var).current_or_none() is None:
+    if not Generations(settings.var).current_link.is_symlink():
         print("no published build yet: building first", file=sys.stderr)
-        build(settings, Progress())
+        build(settings, Progress(quiet=args.quiet))
+    generation_id = check_published(settings)
+    print(f"serving generation {generation_id}", file=sys.stderr)
     from publisher.server import serve
 
     serve(settings, dev=args.dev)
@@ -90,8 +94,15 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.report.describe(), file=sys.stderr)
         print("build refused: the published data is unchanged", file=sys.stderr)
         return 1
-    except (SourceError, BuildError, BuildLockedError) as exc:
+    except (SourceError, BuildError, BuildLockedError, RuleError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        print("nothing was published; the published data is unchanged", file=sys.stderr)
+        return 1
+    except (NoPublishedGenerationError, DamagedStoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc} ({exc.filename or 'the store'})", file=sys.stderr)
         print("nothing was published; the published data is unchanged", file=sys.stderr)
         return 1
 

@@ -30,6 +30,7 @@ class _Gunicorn(BaseApplication):
             "max_requests_jitter": 1000,
             "accesslog": "-",
             "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms',
+            "control_socket_disable": True,
             "forwarded_allow_ips": "*" if s.trust_forwarded else "127.0.0.1",
         }
         for key, value in options.items():

@@ -30,7 +30,9 @@ def create_app(settings: Settings) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["clusterscord"] = Site(settings)
 
-    from publisher.web import ops
+    from publisher.web import accesslog, ops
+
+    accesslog.install(app)
 
     for blueprint in (ops.bp,):
         app.register_blueprint(blueprint)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from publisher.config import Settings
 from publisher.generation import Generation, Generations, NoPublishedGenerationError
@@ -37,6 +37,7 @@ class Site:
         """The store of the published generation (reopened after a new build)."""
         pointer = self._read_pointer()
         if self._store is not None and pointer == self._pointer:
+            _note_generation(self._store.generation.id)
             return self._store
         with self._lock:
             if self._store is None or pointer != self._pointer:
@@ -46,6 +47,7 @@ class Site:
                 old, self._store, self._pointer = self._store, store, pointer
                 if old is not None:
                     old.close()
+        _note_generation(self._store.generation.id)
         return self._store
 
     def generation(self) -> Generation:
@@ -55,6 +57,12 @@ class Site:
         """The published generation's manifest (statistics, timings), read once."""
         self.store()
         return self._manifest
+
+
+def _note_generation(generation_id: str) -> None:
+    """Record which generation answered, for the access log (outside requests: no-op)."""
+    if has_request_context():
+        g.generation_id = generation_id
 
 
 def site() -> Site:
