@@ -12,7 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+VENDOR := publisher/web/static/vendor/.built
+$(VENDOR): package.json package-lock.json scripts/vendor_assets.py $(STAMP)
+	npm ci --no-audit --no-fund
+	$(BIN)/python scripts/vendor_assets.py
+	touch $(VENDOR)
+
+setup: $(STAMP) $(VENDOR)
 
 build: setup
 	$(BIN)/clusterscord build
