@@ -49,6 +49,8 @@ class Settings:
     cache_max_age_s: int = 300
     changes_page_size: int = 100
     ldes_polling_interval_s: int = 3600
+    sitemap_max_urls: int = 50000
+    dcat_ap_shapes_dir: str = ""
 
     @property
     def var(self) -> Path:
