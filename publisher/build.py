@@ -52,7 +52,12 @@ ArtefactStep = tuple[str, Callable[[BuildContext], None]]
 
 def artefact_steps() -> list[ArtefactStep]:
     """Files each generation publishes beside its store, written in this order."""
-    return []
+    from publisher import display, search_index
+
+    return [
+        ("display profile", display.write),
+        ("search index", search_index.write),
+    ]
 
 
 def check(settings: Settings, progress: Progress | None = None) -> tuple[SourceSet, Report]:

@@ -1,0 +1,343 @@
+"""One description of an entity, computed once and rendered by every format.
+
+A :class:`Description` holds the IRI, types, labels by language, outgoing statements with
+the named graphs (sources) that state them, structured values nested inline (periods,
+addresses, amounts, sites), labels of every linked IRI, and incoming links counted per
+predicate with one page of them. HTML, the ``.json`` twin and the RDF documents all render
+this structure, so they never disagree. Every query is a view of ``sparql/views`` filled
+with typed terms.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import islice
+
+import pyoxigraph as ox
+
+from publisher.display import Display
+from publisher.store import QueryStore, view
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# Label predicates, best first: a page shows the first one found in the chosen language.
+LABEL_PREDICATES = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://schema.org/name",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2006/vcard/ns#fn",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2004/02/skos/core#notation",
+)
+_LABEL_RANK = {iri: rank for rank, iri in enumerate(LABEL_PREDICATES)}
+# How many values a single property may show before the rest are counted, not listed.
+VALUES_CAP = 500
+
+
+@dataclass
+class Value:
+    """One object of a statement: a link, a literal, or a structured value shown inline."""
+
+    kind: str  # "iri" | "literal" | "node"
+    value: str = ""
+    lang: str | None = None
+    datatype: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    properties: list[Property] = field(default_factory=list)
+
+    def sort_key(self):
+        return (self.kind != "literal", self.lang or "", self.value)
+
+
+@dataclass
+class Property:
+    predicate: str
+    values: list[Value] = field(default_factory=list)
+    truncated: int = 0
+
+    @property
+    def sources(self) -> set[str]:
+        return {source for value in self.values for source in value.sources}
+
+    @property
+    def disputed(self) -> bool:
+        """More than one value, stated by different sources: show them side by side."""
+        if len(self.values) < 2:
+            return False
+        by_value = {tuple(v.sources) for v in self.values if v.sources}
+        return len(by_value) > 1
+
+
+@dataclass
+class Group:
+    key: str
+    labels: dict[str, str]
+    properties: list[Property]
+
+
+@dataclass
+class Incoming:
+    predicate: str
+    count: int
+    items: list[Value]
+    offset: int = 0
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + len(self.items)
+        return end if end < self.count else None
+
+
+@dataclass
+class Description:
+    iri: str
+    labels: dict[str, str]
+    types: list[Value]
+    groups: list[Group]
+    incoming: list[Incoming]
+    graphs: list[str]
+    triples: list[ox.Triple]
+
+    @property
+    def properties(self) -> list[Property]:
+        return [prop for group in self.groups for prop in group.properties]
+
+    def find(self, predicate: str) -> Property | None:
+        for prop in self.properties:
+            if prop.predicate == predicate:
+                return prop
+        return None
+
+    @property
+    def type_iris(self) -> list[str]:
+        return [t.value for t in self.types]
+
+
+def best_labels(rows) -> dict[str, str]:
+    """{language: label} from (label predicate, literal) pairs, best predicate first."""
+    ranked: dict[str, tuple[int, str]] = {}
+    for predicate, literal in rows:
+        rank = _LABEL_RANK.get(predicate, len(_LABEL_RANK))
+        lang = literal.language or ""
+        if lang not in ranked or (rank, literal.value) < ranked[lang]:
+            ranked[lang] = (rank, literal.value)
+    return {lang: text for lang, (_rank, text) in ranked.items()}
+
+
+def values_block(variable: str, terms) -> str:
+    """A trailing VALUES block of typed terms (their str() is a valid, escaped SPARQL term)."""
+    body = " ".join(str(term) for term in terms)
+    return f"\nVALUES ?{variable} {{ {body} }}"
+
+
+class Describer:
+    """Builds descriptions from one store, with the build's display profile."""
+
+    def __init__(self, store: QueryStore, display: Display, root, page_size: int = 50):
+        self.store = store
+        self.display = display
+        self.root = root
+        self.page_size = page_size
+
+    def _view(self, name: str) -> str:
+        return view(self.root, name)
+
+    def labels_of(self, iris) -> dict[str, dict[str, str]]:
+        """{iri: {language: label}} for the given IRIs (one query)."""
+        nodes = sorted(set(iris))
+        result: dict[str, dict[str, str]] = {}
+        for start in range(0, len(nodes), 500):
+            chunk = [ox.NamedNode(iri) for iri in nodes[start:start + 500]]
+            rows: dict[str, list] = defaultdict(list)
+            query = self._view("labels") + values_block("o", chunk)
+            for solution in self.store.query(query):
+                label = solution["label"]
+                if isinstance(label, ox.Literal):
+                    rows[solution["o"].value].append((solution["lp"].value, label))
+            for iri, pairs in rows.items():
+                result[iri] = best_labels(pairs)
+        return result
+
+    def exists(self, iri: str) -> bool:
+        node = ox.NamedNode(iri)
+        return self.store.ask("ASK { { ?s ?p ?o } UNION { ?x ?y ?s } }", s=node)
+
+    def describe(self, iri: str, incoming_predicate: str | None = None,
+                 incoming_offset: int = 0) -> Description | None:
+        """The description of iri, or None when the store says nothing about it."""
+        subject = ox.NamedNode(iri)
+        triples: dict[tuple, ox.Triple] = {}
+        outgoing: dict[str, dict[tuple, Value]] = defaultdict(dict)
+        types: list[str] = []
+        own_labels = []
+        graphs: set[str] = set()
+        for row in self.store.select(self._view("entity-outgoing"), s=subject):
+            p, o, g = row["p"], row["o"], row["g"]
+            triples.setdefault((p, o), ox.Triple(subject, p, o))
+            graphs.add(g.value)
+            if p.value == RDF_TYPE:
+                if o.value not in types:
+                    types.append(o.value)
+                continue
+            if p.value in _LABEL_RANK and isinstance(o, ox.Literal):
+                own_labels.append((p.value, o))
+            key = _term_key(o)
+            value = outgoing[p.value].get(key)
+            if value is None:
+                value = outgoing[p.value][key] = _value(o)
+            if g.value not in value.sources:
+                value.sources.append(g.value)
+
+        incoming_counts = [
+            (row["p"].value, int(row["n"].value))
+            for row in self.store.select(self._view("incoming-counts"), o=subject)
+        ]
+        if not triples and not incoming_counts:
+            return None
+
+        nested_triples = self._nested(subject, outgoing, triples)
+        incoming = self._incoming(subject, incoming_counts, incoming_predicate, incoming_offset)
+
+        linked = set(types)
+        for value in _walk(outgoing):
+            if value.kind == "iri":
+                linked.add(value.value)
+            linked.update(value.types)
+        linked.update(item.value for block in incoming for item in block.items)
+        labels = self.labels_of(linked)
+        for value in _walk(outgoing):
+            if value.kind == "iri":
+                value.labels = labels.get(value.value, {})
+        for block in incoming:
+            for item in block.items:
+                item.labels = labels.get(item.value, {})
+            block.items.sort(key=lambda item: (_sortable(item.labels), item.value))
+
+        rdf = list(triples.values()) + nested_triples
+        for link, by_lang in labels.items():
+            for lang, text in by_lang.items():
+                literal = ox.Literal(text, language=lang) if lang else ox.Literal(text)
+                rdf.append(ox.Triple(ox.NamedNode(link), ox.NamedNode(LABEL_PREDICATES[1]),
+                                     literal))
+        for block in incoming:
+            for item in block.items:
+                rdf.append(ox.Triple(ox.NamedNode(item.value), ox.NamedNode(block.predicate),
+                                     subject))
+
+        type_values = [Value("iri", t, labels=labels.get(t, {})) for t in types]
+        return Description(
+            iri=iri,
+            labels=best_labels(own_labels),
+            types=type_values,
+            groups=self._group(types, outgoing),
+            incoming=incoming,
+            graphs=sorted(graphs),
+            triples=rdf,
+        )
+
+    def _nested(self, subject, outgoing, triples) -> list[ox.Triple]:
+        """Attach the structured values' own statements; return their triples."""
+        nodes: dict[str, dict[str, dict[tuple, Value]]] = defaultdict(lambda: defaultdict(dict))
+        node_types: dict[str, list[str]] = defaultdict(list)
+        nested = {}
+        for row in self.store.select(self._view("entity-nested"), s=subject):
+            x, p, o, g = row["x"], row["p"], row["o"], row["g"]
+            nested.setdefault((str(x), str(p), str(o)), ox.Triple(x, p, o))
+            if p.value == RDF_TYPE:
+                if o.value not in node_types[_node_key(x)]:
+                    node_types[_node_key(x)].append(o.value)
+                continue
+            value = nodes[_node_key(x)][p.value].setdefault(_term_key(o), _value(o))
+            if g.value not in value.sources:
+                value.sources.append(g.value)
+
+        def expand(value: Value, depth: int) -> None:
+            key = value.value
+            if depth > 3 or (key not in nodes and key not in node_types):
+                return
+            value.types = node_types.get(key, [])
+            value.properties = []
+            for predicate, by_term in nodes.get(key, {}).items():
+                children = sorted(by_term.values(), key=Value.sort_key)
+                for child in children:
+                    if child.kind != "literal":
+                        expand(child, depth + 1)
+                value.properties.append(Property(predicate, children))
+            value.properties.sort(key=lambda prop: self.display.property_order(prop.predicate))
+
+        for values in outgoing.values():
+            for value in values.values():
+                if value.kind != "literal":
+                    expand(value, 1)
+        return list(nested.values())
+
+    def _incoming(self, subject, counts, predicate, offset) -> list[Incoming]:
+        blocks = []
+        for p, n in sorted(counts, key=lambda pair: (-pair[1], pair[0])):
+            start = offset if p == predicate else 0
+            rows = self.store.query(
+                self._view("incoming-page"),
+                substitutions={"o": subject, "p": ox.NamedNode(p)},
+            )
+            items = [
+                Value("iri", row["s"].value)
+                for row in islice(rows, start, start + self.page_size)
+            ]
+            blocks.append(Incoming(p, n, items, start))
+        return blocks
+
+    def _group(self, types: list[str], outgoing) -> list[Group]:
+        properties = {}
+        for predicate, values in outgoing.items():
+            ordered = sorted(values.values(), key=Value.sort_key)
+            properties[predicate] = Property(
+                predicate, ordered[:VALUES_CAP], max(0, len(ordered) - VALUES_CAP)
+            )
+        groups = []
+        for key, labels, predicates in self.display.layout(types, list(properties)):
+            chosen = [properties[p] for p in predicates if p in properties]
+            if chosen:
+                groups.append(Group(key, labels, chosen))
+        return groups
+
+
+def _value(term) -> Value:
+    if isinstance(term, ox.NamedNode):
+        return Value("iri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Value("node", str(term))
+    datatype = term.datatype.value
+    if datatype in (XSD_STRING, RDF_LANG_STRING):
+        datatype = None
+    return Value("literal", term.value, lang=term.language, datatype=datatype)
+
+
+def _node_key(term) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def _term_key(term) -> tuple:
+    return (type(term).__name__, str(term))
+
+
+def _walk(outgoing):
+    stack = [value for values in outgoing.values() for value in values.values()]
+    while stack:
+        value = stack.pop()
+        yield value
+        for prop in value.properties:
+            stack.extend(prop.values)
+
+
+def _sortable(labels: dict[str, str]) -> str:
+    for lang in ("en", "cs", ""):
+        if lang in labels:
+            return labels[lang].casefold()
+    return next(iter(labels.values()), "").casefold()
