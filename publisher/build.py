@@ -52,11 +52,14 @@ ArtefactStep = tuple[str, Callable[[BuildContext], None]]
 
 def artefact_steps() -> list[ArtefactStep]:
     """Files each generation publishes beside its store, written in this order."""
-    from publisher import display, search_index
+    from publisher import catalog, changes, display, dumps, search_index
 
     return [
         ("display profile", display.write),
         ("search index", search_index.write),
+        ("change history", changes.write),
+        ("dumps", dumps.write),
+        ("catalogue", catalog.write),
     ]
 
 
