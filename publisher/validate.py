@@ -26,6 +26,7 @@ class Result:
     message: str
     shape: str
     files: tuple[str, ...] = ()
+    component: str = ""
 
     def describe(self) -> str:
         where = ", ".join(self.files) or "(no source file)"
@@ -79,7 +80,7 @@ def _text(node) -> str:
     return str(node)
 
 
-def _path_text(results: rdflib.Graph, path) -> str:
+def path_text(results: rdflib.Graph, path) -> str:
     if path is None:
         return ""
     if isinstance(path, rdflib.BNode):
@@ -90,7 +91,7 @@ def _path_text(results: rdflib.Graph, path) -> str:
     return str(path)
 
 
-def _shape_text(shapes: rdflib.Graph, shape) -> str:
+def shape_text(shapes: rdflib.Graph, shape) -> str:
     """A shape's IRI, or for a blank property shape its node shape, path and name."""
     if not isinstance(shape, rdflib.BNode):
         return _text(shape)
@@ -103,6 +104,10 @@ def _shape_text(shapes: rdflib.Graph, shape) -> str:
     if names:
         parts.append(f'"{names[0]}"')
     return ", ".join(parts)
+
+
+def _component(node) -> str:
+    return str(node).rsplit("#", 1)[-1] if node is not None else ""
 
 
 def validate(sources: SourceSet, shapes_quads) -> Report:
@@ -132,11 +137,12 @@ def validate(sources: SourceSet, shapes_quads) -> Report:
             Result(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 focus=_text(focus),
-                path=_path_text(results_graph, results_graph.value(result, SH.resultPath)),
+                path=path_text(results_graph, results_graph.value(result, SH.resultPath)),
                 value=_text(results_graph.value(result, SH.value)),
                 message=message or "constraint not met",
-                shape=_shape_text(shapes, results_graph.value(result, SH.sourceShape)),
+                shape=shape_text(shapes, results_graph.value(result, SH.sourceShape)),
                 files=files,
+                component=_component(results_graph.value(result, SH.sourceConstraintComponent)),
             )
         )
     report.results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path))
