@@ -21,4 +21,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cs": "Data pod licencí CC BY 4.0. Zdroje jsou uvedeny na každé stránce.",
     },
     "skip": {"en": "Skip to content", "cs": "Přeskočit na obsah"},
+    "sparql.title": {"en": "SPARQL query", "cs": "Dotaz SPARQL"},
+    "sparql.intro": {
+        "en": "Query the graph in SPARQL 1.1. The default graph is the union of all named graphs.",
+        "cs": "Dotazujte se na graf v jazyce SPARQL 1.1. Výchozí graf je sjednocením všech "
+              "pojmenovaných grafů.",
+    },
+    "sparql.query": {"en": "Query", "cs": "Dotaz"},
+    "sparql.format": {"en": "Result format", "cs": "Formát výsledku"},
+    "sparql.format.html": {"en": "Table on this page", "cs": "Tabulka na této stránce"},
+    "sparql.run": {"en": "Run query", "cs": "Spustit dotaz"},
+    "sparql.examples": {"en": "Example queries", "cs": "Ukázkové dotazy"},
+    "sparql.examples.run": {"en": "Run", "cs": "Spustit"},
+    "sparql.results": {"en": "Results", "cs": "Výsledky"},
+    "sparql.rows": {"en": "{count} rows", "cs": "Řádků: {count}"},
+    "sparql.truncated": {
+        "en": "Only the first {count} rows are shown: the result reached the row limit.",
+        "cs": "Zobrazeno jen prvních {count} řádků: výsledek dosáhl limitu řádků.",
+    },
+    "sparql.true": {"en": "Yes (true)", "cs": "Ano (true)"},
+    "sparql.false": {"en": "No (false)", "cs": "Ne (false)"},
+    "sparql.error": {"en": "The query was not answered", "cs": "Dotaz nebyl zodpovězen"},
+    "sparql.limits": {
+        "en": "Limits: {seconds} s per query, {rows} rows per result. Machine access: "
+              "this same URL speaks the SPARQL 1.1 Protocol.",
+        "cs": "Limity: {seconds} s na dotaz, {rows} řádků na výsledek. Strojový přístup: "
+              "tatáž adresa podporuje protokol SPARQL 1.1.",
+    },
 }
