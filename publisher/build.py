@@ -8,6 +8,7 @@ it was (its directory is never opened for writing).
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from publisher.config import Settings
 from publisher.generation import Generation, Generations
 from publisher.progress import Progress
 from publisher.sources import SourceSet, load_shapes, load_sources
-from publisher.validate import Report, validate
+from publisher.validate import Report, validate_for
 
 
 class BuildError(RuntimeError):
@@ -71,7 +72,7 @@ def check(settings: Settings, progress: Progress | None = None) -> tuple[SourceS
         progress.note(f"{len(sources.quads)} quads from {len(sources.files)} files")
     with progress.step("validate (SHACL)"):
         shapes = load_shapes(settings.root, settings.base_iri)
-        report = validate(sources, shapes)
+        report = validate_for(settings, sources, shapes)
     return sources, report
 
 
@@ -85,11 +86,10 @@ def build(settings: Settings, progress: Progress | None = None) -> Generation:
     progress = progress or Progress(quiet=True)
     generations = Generations(settings.var)
     with generations.lock():
-        sources, report = check(settings, progress)
-        if not report.conforms:
-            raise ValidationFailed(report)
-        for warning in report.results:
-            progress.note(f"warning: {warning.message} ({warning.focus})")
+        with progress.step("parse sources"):
+            sources = load_sources(settings.root, settings.base_iri)
+            shapes = load_shapes(settings.root, settings.base_iri)
+            progress.note(f"{len(sources.quads)} quads from {len(sources.files)} files")
 
         built_at = datetime.now(UTC)
         previous = generations.current_or_none()
@@ -98,6 +98,14 @@ def build(settings: Settings, progress: Progress | None = None) -> Generation:
         with progress.step("load store"):
             store = ox.Store(str(work.store_path))
             store.bulk_extend(sources.quads)
+        with progress.step("validate (SHACL)"):
+            report = validate_for(settings, sources, shapes, store)
+        if not report.conforms:
+            del store
+            shutil.rmtree(work.path, ignore_errors=True)
+            raise ValidationFailed(report)
+        for warning in report.results:
+            progress.note(f"warning: {warning.message} ({warning.focus})")
         context = BuildContext(settings, sources, work, store, previous, built_at, progress)
         with progress.step("apply rules"):
             added = rules.apply(settings.root, settings.base_iri, store)

@@ -49,6 +49,8 @@ class Settings:
     cache_max_age_s: int = 300
     changes_page_size: int = 100
     ldes_polling_interval_s: int = 3600
+    shacl_engine: str = "auto"
+    shacl_sparql_min_quads: int = 50_000
     sitemap_max_urls: int = 50000
     dcat_ap_shapes_dir: str = ""
 
@@ -66,6 +68,8 @@ class Settings:
             raise ConfigError(f"base_iri must be an http(s) IRI: {self.base_iri!r}")
         if self.backend not in ("oxigraph", "remote"):
             raise ConfigError(f"backend must be 'oxigraph' or 'remote', not {self.backend!r}")
+        if self.shacl_engine not in ("auto", "pyshacl", "sparql"):
+            raise ConfigError(f"shacl_engine must be auto, pyshacl or sparql: {self.shacl_engine}")
         if self.backend == "remote" and not self.remote_query_url:
             raise ConfigError("backend 'remote' needs remote_query_url")
         for name in ("query_timeout_s", "max_rows", "max_request_bytes", "page_size", "workers"):

@@ -110,6 +110,29 @@ def _component(node) -> str:
     return str(node).rsplit("#", 1)[-1] if node is not None else ""
 
 
+def validate_for(settings, sources: SourceSet, shapes_quads, store=None) -> Report:
+    """Validate with the engine the settings choose for this size of data.
+
+    pyshacl (the reference) below ``shacl_sparql_min_quads``; above it, the SPARQL
+    translation over the store (:mod:`publisher.shacl_sparql`), which answers from the
+    store's indexes instead of copying a million triples into rdflib. ``store`` holds
+    exactly the source quads (the build's aside store); without one, an in-memory store
+    is loaded.
+    """
+    from publisher import shacl_sparql
+
+    engine = settings.shacl_engine
+    if engine == "auto":
+        large = len(sources.quads) >= settings.shacl_sparql_min_quads
+        engine = "sparql" if large and not shacl_sparql.unsupported(shapes_quads) else "pyshacl"
+    if engine == "pyshacl":
+        return validate(sources, shapes_quads)
+    if store is None:
+        store = ox.Store()
+        store.bulk_extend(sources.quads)
+    return shacl_sparql.validate_store(store, shapes_quads, sources.origins)
+
+
 def validate(sources: SourceSet, shapes_quads) -> Report:
     """Validate the source data against the shapes; never raises for bad data."""
     data = to_rdflib(sources.quads)

@@ -141,3 +141,24 @@ def test_unsupported_features_are_named_and_refused(tmp_path):
     assert unsupported(quads) == ["sh:or"]
     with pytest.raises(UnsupportedShapes, match="sh:or"):
         validate_store(ox.Store(), quads)
+
+
+def test_build_with_sparql_engine_refuses_violation_and_leaves_published_generation(tmp_path):
+    from publisher.build import ValidationFailed, build
+    from publisher.config import load_settings
+    from publisher.generation import Generations
+    from tests import mini_project
+
+    root = mini_project.make(tmp_path / "project")
+    settings = load_settings(root=root, environ={}, shacl_engine="sparql")
+    published = build(settings)
+    data = root / "data" / "things.trig"
+    data.write_text(data.read_text().replace('"3"^^xsd:integer', '"three"^^xsd:integer'))
+    with pytest.raises(ValidationFailed) as failure:
+        build(settings)
+    [violation] = failure.value.report.violations
+    assert violation.focus == "https://data.clusterscord.eu/id/thing/a"
+    assert violation.value == "three"
+    assert violation.files == ("data/things.trig",)
+    assert Generations(settings.var).current().id == published.id
+    assert not list(Generations(settings.var).builds.glob(".tmp-*"))
