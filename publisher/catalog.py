@@ -125,9 +125,8 @@ def _period_bound(literal: ox.Literal, end: bool) -> date | None:
 def coverage(store: ox.Store, iris: Iris) -> tuple[list[str], tuple[date, date] | None]:
     """The places (countries, NUTS regions) the data links to, and the period of its topic."""
     catalog_graph = ox.NamedNode(graph_iri(iris.base, CATALOG_GRAPH))
-    places = sorted(
-        row["place"].value for row in _rows(store, "coverage-places", catalog=catalog_graph)
-    )
+    found = {row["place"].value for row in _rows(store, "coverage-places", catalog=catalog_graph)}
+    places = sorted(p for p in found if not _has_narrower(p, found))
     starts, ends = [], []
     for row in _rows(store, "coverage-period", dataset=iris.dataset):
         if row["start"] is not None:
@@ -137,6 +136,13 @@ def coverage(store: ox.Store, iris: Iris) -> tuple[list[str], tuple[date, date] 
     starts, ends = [d for d in starts if d], [d for d in ends if d]
     period = (min(starts), max(ends)) if starts and ends else None
     return places, period
+
+
+def _has_narrower(place: str, places: set[str]) -> bool:
+    """A NUTS code is implied by a longer code it prefixes (CZ04 by CZ042): keep the finest."""
+    return place.startswith(NUTS) and any(
+        other != place and other.startswith(place) for other in places
+    )
 
 
 def ontologies(store: ox.Store) -> list[tuple[ox.NamedNode, list[ox.Literal]]]:

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from publisher import cli_harvest
 from publisher.build import BuildError, ValidationFailed, build, check
 from publisher.config import ConfigError, Settings, load_settings
 from publisher.generation import BuildLockedError, Generations, NoPublishedGenerationError
@@ -80,6 +81,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--base-iri", help="public base IRI used when building first")
     p.add_argument("--dev", action="store_true", help="Flask's reloading development server")
     p.set_defaults(func=cmd_serve)
+
+    cli_harvest.add_commands(sub, _settings)
     return top
 
 
