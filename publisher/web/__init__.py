@@ -30,11 +30,11 @@ def create_app(settings: Settings) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["clusterscord"] = Site(settings)
 
-    from publisher.web import accesslog, ops
+    from publisher.web import accesslog, ops, sparql
 
     accesslog.install(app)
 
-    for blueprint in (ops.bp,):
+    for blueprint in (ops.bp, sparql.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor
