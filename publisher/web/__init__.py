@@ -30,11 +30,11 @@ def create_app(settings: Settings) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["clusterscord"] = Site(settings)
 
-    from publisher.web import accesslog, ops, sparql
+    from publisher.web import accesslog, browse, harvest, ontology, openapi, ops, pages, sparql
 
     accesslog.install(app)
 
-    for blueprint in (ops.bp, sparql.bp):
+    for blueprint in (ops.bp, sparql.bp, harvest.bp, pages.bp, ontology.bp, browse.bp, openapi.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -134,4 +134,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is nothing here. Try the search, or browse the data.",
         "cs": "Zde nic není. Zkuste hledání nebo procházení dat.",
     },
+    "harvest.title": {"en": "Data catalogue and downloads", "cs": "Katalog dat a ke stažení"},
+    "harvest.dumps": {"en": "Complete dumps", "cs": "Úplné exporty"},
+    "harvest.file": {"en": "File", "cs": "Soubor"},
+    "harvest.format": {"en": "Format", "cs": "Formát"},
+    "harvest.size": {"en": "Bytes", "cs": "Bajtů"},
+    "harvest.graphs": {
+        "en": "Named graphs kept (provenance intact)",
+        "cs": "Pojmenované grafy zachovány (včetně původu)",
+    },
+    "harvest.union": {"en": "Union of the graphs", "cs": "Sjednocení grafů"},
+    "harvest.latest": {"en": "Stable link to the latest", "cs": "Trvalý odkaz na nejnovější"},
+    "harvest.machine": {
+        "en": "For machines: the DCAT-AP catalogue, VoID, the change feed (LDES), the sitemap.",
+        "cs": "Pro stroje: katalog DCAT-AP, VoID, kanál změn (LDES), mapa stránek.",
+    },
+    "harvest.build": {"en": "Build", "cs": "Sestavení"},
 }
