@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from publisher import rules, stats
+from publisher import remote, rules, stats
 from publisher.config import Settings
 from publisher.generation import Generation, Generations
 from publisher.progress import Progress
@@ -123,6 +123,11 @@ def build(settings: Settings, progress: Progress | None = None) -> Generation:
         for name, write in artefact_steps():
             with progress.step(name):
                 write(context)
+        if settings.backend == "remote":
+            with progress.step("load remote store"):
+                context.manifest["remote_graphs"] = remote.load_generation(
+                    settings, store, work.id
+                )
         store.flush()
         store.optimize()
         del store, context.store
