@@ -16,10 +16,10 @@ from publisher.web import create_app
 
 
 @contextlib.contextmanager
-def serving(settings: Settings, app=None):
-    """Serve the app on 127.0.0.1 on a free port for the duration of the block."""
+def serving(settings: Settings, app=None, port: int = 0):
+    """Serve the app on 127.0.0.1 (on a free port unless one is given) during the block."""
     app = app or create_app(settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
