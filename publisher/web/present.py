@@ -1,0 +1,167 @@
+"""Turning IRIs and descriptions into what people read: labels, names, links, head metadata.
+
+Shared by the HTML templates and the ``.json`` twin, so both show the same words. Labels
+follow the language fallback chain of :mod:`publisher.web.i18n`; an IRI with no label
+shows as a compact name (``org:Membership``) rather than a bare IRI.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from markupsafe import Markup
+
+from publisher import urls
+from publisher.describe import Description, Value
+from publisher.display import Display
+from publisher.iris import PREFIXES, split_entity_iri
+from publisher.web.i18n import pick_label
+
+SCHEMA = "http://schema.org/"
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+# schema.org types a page can claim in its JSON-LD, by the entity's own classes.
+SCHEMA_TYPES = {
+    "http://www.w3.org/ns/org#OrganizationalCollaboration": "Project",
+    "http://www.w3.org/ns/org#FormalOrganization": "Organization",
+    "http://www.w3.org/2004/02/skos/core#Concept": "DefinedTerm",
+    "http://xmlns.com/foaf/0.1/Document": "CreativeWork",
+    "http://www.w3.org/ns/org#Membership": "OrganizationRole",
+}
+
+
+def curie(iri: str) -> str:
+    """prefix:local for IRIs under a known namespace, else the IRI."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(best):
+            best, chosen = namespace, prefix
+    if best and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(best):] or "_"):
+        return f"{chosen}:{iri[len(best):]}"
+    return iri
+
+
+def fallback_name(iri: str) -> str:
+    """A readable name for an IRI without a label."""
+    compact = curie(iri)
+    if compact != iri:
+        return compact
+    tail = iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return tail or iri
+
+
+def humanise(iri: str) -> str:
+    """'memberDuring' → 'member during' (for predicates without any name)."""
+    local = iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return _CAMEL.sub(" ", local).replace("_", " ").lower() or iri
+
+
+class Presenter:
+    """Everything a page needs to name and link things, in one language."""
+
+    def __init__(self, base_iri: str, display: Display, lang: str):
+        self.base_iri = base_iri
+        self.display = display
+        self.lang = lang
+
+    def label(self, labels: dict[str, str], iri: str | None = None) -> str:
+        text = pick_label(labels or {}, self.lang)
+        if text:
+            return text
+        if iri:
+            term = self.display.terms.get(iri, {}).get("labels")
+            text = pick_label(term, self.lang) if term else None
+            return text or fallback_name(iri)
+        return ""
+
+    def href(self, iri: str) -> str:
+        return urls.link_for(self.base_iri, iri)
+
+    def is_local(self, iri: str) -> bool:
+        return iri.startswith(self.base_iri)
+
+    def property_name(self, predicate: str, types: list[str]) -> str:
+        names = self.display.property_names(predicate, types)
+        return pick_label(names, self.lang) or humanise(predicate)
+
+    def property_help(self, predicate: str, types: list[str]) -> str:
+        return pick_label(self.display.property_description(predicate, types), self.lang) or ""
+
+    def group_name(self, labels: dict[str, str]) -> str:
+        return pick_label(labels, self.lang) or ""
+
+    def kind_name(self, kind: str) -> str:
+        """The name of an /id/{type}/ segment: its main class's label, else the segment."""
+        for cls in self.display.types.get(kind, {}).get("classes", []):
+            labels = self.display.terms.get(cls, {}).get("labels")
+            if labels and cls.startswith(self.base_iri + "def/"):
+                return pick_label(labels, self.lang)
+        for cls in self.display.types.get(kind, {}).get("classes", []):
+            labels = self.display.terms.get(cls, {}).get("labels")
+            if labels:
+                return pick_label(labels, self.lang)
+        return kind.replace("-", " ").capitalize()
+
+    def source(self, graph: str) -> dict:
+        """A named graph as a citable source: its name and the document it came from."""
+        entry = self.display.graphs.get(graph, {})
+        name = pick_label(entry.get("labels", {}), self.lang) or fallback_name(graph)
+        documents = entry.get("sources", [])
+        href = self.href(documents[0]) if documents else self.href(graph)
+        return {"graph": graph, "name": name, "href": href, "documents": documents}
+
+    def kind_of(self, iri: str) -> str | None:
+        split = split_entity_iri(self.base_iri, iri)
+        return split[0] if split else None
+
+    def value_text(self, value: Value) -> str:
+        if value.kind == "iri":
+            return self.label(value.labels, value.value)
+        return value.value
+
+    def schema_org(self, description: Description, kind: str | None) -> Markup:
+        """schema.org JSON-LD for <head>, safe inside a script element."""
+        schema_type = "Thing"
+        for iri in description.type_iris:
+            if iri.startswith(SCHEMA):
+                schema_type = iri[len(SCHEMA):]
+                break
+            if iri in SCHEMA_TYPES:
+                schema_type = SCHEMA_TYPES[iri]
+        data = {
+            "@context": "https://schema.org",
+            "@type": schema_type,
+            "@id": description.iri,
+            "url": description.iri,
+            "name": self.label(description.labels, description.iri),
+        }
+        alternate = [v for lang, v in description.labels.items() if lang != self.lang]
+        if alternate:
+            data["alternateName"] = alternate
+        summary = self.summary(description)
+        if summary:
+            data["description"] = summary
+        homepage = description.find("http://xmlns.com/foaf/0.1/homepage")
+        if homepage and homepage.values:
+            data["sameAs"] = [v.value for v in homepage.values]
+        return json_script(data)
+
+    def summary(self, description: Description) -> str:
+        for predicate in ("http://purl.org/dc/terms/description",
+                          "http://www.w3.org/2000/01/rdf-schema#comment",
+                          "http://www.w3.org/2004/02/skos/core#definition"):
+            prop = description.find(predicate)
+            if prop:
+                by_lang = {v.lang or "": v.value for v in prop.values if v.kind == "literal"}
+                text = pick_label(by_lang, self.lang)
+                if text:
+                    return text
+        return ""
+
+
+def json_script(data) -> Markup:
+    """JSON for a <script type="application/ld+json"> block: no '<', '>' or '&' survive."""
+    text = json.dumps(data, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - escaped above for a script data block
