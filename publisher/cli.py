@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from publisher import cli_harvest
+from publisher import cli_harvest, cli_query
 from publisher.build import BuildError, ValidationFailed, build, check
 from publisher.config import ConfigError, Settings, load_settings
 from publisher.generation import BuildLockedError, Generations, NoPublishedGenerationError
@@ -83,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     cli_harvest.add_commands(sub, _settings)
+    cli_query.add_commands(sub, _settings)
     return top
 
 

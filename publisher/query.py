@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from publisher.iris import PREFIXES
-from publisher.store import QueryStore
+from publisher.store import OxigraphStore, QueryStore
 
 SELECT, ASK, CONSTRUCT = "select", "ask", "construct"
 FORMS = (SELECT, ASK, CONSTRUCT)
@@ -46,6 +46,7 @@ class Job:
     max_rows: int = 10_000
     max_query_chars: int = 100_000
     service_allowlist: tuple[str, ...] = ()
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def prepare(store: QueryStore, job: Job) -> Answer:
         )
     check_services(job.query, job.service_allowlist)
     try:
-        result = store.query(job.query, **_dataset(job))
+        result = _evaluate(store, job)
     except SyntaxError as exc:
         if is_update(job.query):
             raise QueryRefused(
@@ -127,6 +128,17 @@ def prepare(store: QueryStore, job: Job) -> Answer:
         )
     except OSError as exc:
         raise QueryRefused(500, f"the query failed while running: {exc}") from exc
+
+
+def _evaluate(store: QueryStore, job: Job):
+    """Start the query; the embedded store also resolves relative IRIs against the endpoint.
+
+    (The protocol leaves the base IRI to the service; a remote backend applies its own.)
+    """
+    if isinstance(store, OxigraphStore):
+        dataset = _dataset(job) or {"use_default_graph_as_union": True}
+        return store.raw.query(job.query, prefixes=PREFIXES, base_iri=job.base_iri, **dataset)
+    return store.query(job.query, **_dataset(job))
 
 
 def _dataset(job: Job) -> dict:

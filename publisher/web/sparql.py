@@ -22,7 +22,7 @@ from publisher.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
 from publisher.querypool import PoolBusy, QueryPool, QueryTimeout, WorkerFailed
 from publisher.web import negotiate, sparql_page
 from publisher.web.caching import CORS_HEADERS, add_vary
-from publisher.web.service_description import describe
+from publisher.web.service_description import describe, endpoint_iri
 from publisher.web.site import site
 
 bp = Blueprint("sparql", __name__)
@@ -38,7 +38,12 @@ GRAPH_FORMATS = (
 )
 OFFERED = {SELECT: SOLUTION_FORMATS, ASK: BOOLEAN_FORMATS, CONSTRUCT: GRAPH_FORMATS}
 # format=… names that mean a different format per query form.
-FORM_ALIASES = {CONSTRUCT: {"json": negotiate.JSONLD, "xml": negotiate.RDFXML}}
+FORM_ALIASES = {
+    CONSTRUCT: {
+        "json": negotiate.JSONLD, "json-ld": negotiate.JSONLD, "xml": negotiate.RDFXML,
+        "rdf+xml": negotiate.RDFXML, "n3": negotiate.TURTLE,
+    },
+}
 PAGE_TYPES = {
     SELECT: RESULTS_JSON.mimetype, ASK: RESULTS_JSON.mimetype, CONSTRUCT: negotiate.TURTLE.mimetype,
 }
@@ -138,15 +143,22 @@ def format_override() -> str | None:
 
 def media_types(override: str | None) -> dict[str, str | None]:
     """The media type to answer in for each query form (None: nothing acceptable)."""
+    if override is not None:
+        return named_media_types(override)
     chosen = {}
     for form, offered in OFFERED.items():
-        if override is None:
-            fmt = negotiate.choose(offered)
-        else:
-            fmt = FORM_ALIASES.get(form, {}).get(override) or next(
-                (f for f in offered if override in (f.name, f.ext, f.mimetype, *f.aliases)),
-                None,
-            )
+        fmt = negotiate.choose(offered)
+        chosen[form] = fmt.mimetype if fmt else None
+    return chosen
+
+
+def named_media_types(name: str) -> dict[str, str | None]:
+    """The media type per query form for a format name, extension or media type."""
+    chosen = {}
+    for form, offered in OFFERED.items():
+        fmt = FORM_ALIASES.get(form, {}).get(name) or next(
+            (f for f in offered if name in (f.name, f.ext, f.mimetype, *f.aliases)), None
+        )
         chosen[form] = fmt.mimetype if fmt else None
     return chosen
 
@@ -168,6 +180,7 @@ def make_job(operation: Operation, types: dict[str, str | None]) -> Job:
         max_rows=settings.max_rows,
         max_query_chars=settings.max_query_chars,
         service_allowlist=settings.service_allowlist,
+        base_iri=endpoint_iri(settings.base_iri),
     )
 
 
