@@ -10,6 +10,7 @@
   }
   var endpoint = new URL(holder.dataset.endpoint, window.location.href).href;
   var yasgui;
+  holder.hidden = false;  // CodeMirror measures its box: show the holder before it starts
   try {
     yasgui = new window.Yasgui(holder, {
       requestConfig: { endpoint: endpoint, method: "POST" },
@@ -22,11 +23,11 @@
     });
   } catch (error) {
     console.error("YASGUI could not start; the plain form stays", error);
+    holder.hidden = true;
     return;
   }
   var tab = yasgui.getTab();
   tab.setQuery(textarea.value);
-  holder.hidden = false;
   form.hidden = true;
   document.documentElement.classList.add("sparql-enhanced");
   var results = document.getElementById("results");
