@@ -27,6 +27,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph
+
 BASE = "https://data.clusterscord.eu/"
 ID = BASE + "id/"
 
@@ -44,9 +46,12 @@ PREFIXES = """\
 @prefix geo: <http://www.opengis.net/ont/geosparql#> .
 @prefix wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 """
 
-COPIED_FOLDERS = ("ontology", "shapes", "sparql/rules", "sparql/views", "sparql/queries")
+COPIED_FOLDERS = ("data", "ontology", "shapes", "sparql/rules", "sparql/views",
+                  "sparql/queries")
+COPIED_FILES: tuple[str, ...] = ()
 
 # The countries of the CENTRAL EUROPE space: NUTS code, EU authority code, language,
 # capital coordinates (lon, lat), names (national, English).
@@ -60,36 +65,41 @@ COUNTRIES = [
     ("DE", "DEU", "de", (13.40, 52.52), "Deutschland", "Germany"),
     ("IT", "ITA", "it", (12.50, 41.90), "Italia", "Italy"),
 ]
-HUB_COUNTRY = "CZ"
-HUB_SHARE = 0.4  # of organisations seated in the hub country's capital region
+HUB_REGION = "CZ042"  # Ústecký kraj, the lead partner's region
+HUB_SHARE = 0.4  # of organisations seated in the hub region
 
-SECTORS = [
-    ("ict", "ICT", "Informační a komunikační technologie", "J"),
-    ("automotive", "Automotive", "Automobilový průmysl", "29"),
-    ("tourism", "Tourism", "Cestovní ruch", "I"),
-    ("energy", "Energy", "Energetika", "D"),
-    ("food", "Food", "Potravinářství", "10"),
-    ("textile", "Textiles", "Textilní průmysl", "13"),
-    ("health", "Health", "Zdravotnictví", "Q"),
-    ("construction", "Construction", "Stavebnictví", "F"),
-    ("logistics", "Logistics", "Logistika", "H"),
-    ("mechanical", "Mechanical engineering", "Strojírenství", "28"),
-    ("chemistry", "Chemistry", "Chemický průmysl", "20"),
-    ("plastics", "Plastics", "Plasty", "22"),
-    ("environment", "Environmental technologies", "Environmentální technologie", "E"),
-    ("creative", "Creative industries", "Kreativní průmysl", "R"),
-    ("biotech", "Biotechnology", "Biotechnologie", "72"),
-    ("aerospace", "Aerospace", "Letectví a kosmonautika", "30"),
-]
 
-ROLES = [
-    ("lead-partner", "lead partner", "vedoucí partner"),
-    ("partner", "project partner", "projektový partner"),
-    ("observer", "observer", "pozorovatel"),
-]
+_REFERENCE = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <http://schema.org/>
+PREFIX cc: <https://data.clusterscord.eu/def/>
+SELECT ?kind ?c ?label ?level ?broader WHERE {
+  { ?c a schema:AdministrativeArea ; cc:nutsLevel ?level ; skos:notation ?label
+    OPTIONAL { ?c skos:broader ?broader } BIND("region" AS ?kind) }
+  UNION { ?c skos:inScheme <https://data.clusterscord.eu/id/scheme/sector> ;
+          skos:prefLabel ?label FILTER(LANG(?label) = "en") BIND("sector" AS ?kind) }
+  UNION { ?c skos:inScheme <https://data.clusterscord.eu/id/scheme/output-type> ;
+          skos:prefLabel ?label FILTER(LANG(?label) = "en") BIND("output-type" AS ?kind) }
+} ORDER BY ?kind ?c
+"""
 
-OUTPUT_TYPES = [("report", "report", "zpráva"), ("study", "study", "studie"),
-                ("tool", "tool", "nástroj"), ("strategy", "strategy", "strategie")]
+
+def read_reference(data: Path) -> dict[str, list[tuple[str, str, int]]]:
+    """Regions, sectors and output types of the real project, which synthetic data uses."""
+    store = pyoxigraph.Store()
+    for path in sorted(data.glob("*.trig")):
+        store.load(path=str(path), format=pyoxigraph.RdfFormat.TRIG)
+    found: dict[str, list] = {"region": [], "sector": [], "output-type": []}
+    seen = set()
+    for row in store.query(_REFERENCE, use_default_graph_as_union=True):
+        key = (row["kind"].value, row["c"].value)
+        if key in seen:
+            continue
+        seen.add(key)
+        level = int(row["level"].value) if row["level"] is not None else -1
+        found[row["kind"].value].append((row["c"].value, row["label"].value, level))
+    return found
+
 
 SYLLABLES = ["ús", "tí", "br", "no", "pra", "ha", "ko", "ši", "ce", "žil", "ina", "graz",
              "lin", "ec", "po", "zna", "ń", "győr", "pécs", "mar", "ibor", "tri", "este",
@@ -133,38 +143,44 @@ class Counter:
 
 @dataclass
 class Region:
+    iri: str
     code: str
     country: str
     lang: str
-    level: int
-    names: tuple[str, str]
     point: tuple[float, float]
-    broader: str | None
 
 
 class Generator:
-    """Writes one synthetic project directory of about ``target`` source triples."""
+    """Writes one synthetic project directory of about ``target`` source triples.
 
-    def __init__(self, target: int, seed: int = 2010):
+    The real project's data is copied alongside, and the synthetic entities point to its
+    regions, sectors, roles and output types, so every reference resolves.
+    """
+
+    def __init__(self, target: int, reference: dict, seed: int = 2010):
         self.target = target
         self.rng = random.Random(seed)
         self.count = Counter()
-        self.regions = self._regions()
-        self.hub = next(r for r in self.regions if r.code == HUB_COUNTRY + "01")
-        # About 70 source triples per project with its share of everything else.
-        self.projects = max(10, round(target / 70))
+        self.regions = self._regions(reference["region"])
+        self.hub = next(r for r in self.regions if r.code == HUB_REGION)
+        self.sectors = [(iri, label) for iri, label, _ in reference["sector"]]
+        self.output_types = [(iri, label) for iri, label, _ in reference["output-type"]]
+        # About 92 source triples per project with its share of everything else.
+        self.projects = max(10, round(target / 92))
         self.organisations = max(8, round(self.projects * 2.5))
+        self.source = "synthetic-0001"
 
-    # Reference data -------------------------------------------------------------------
-
-    def _regions(self) -> list[Region]:
+    def _regions(self, rows) -> list[Region]:
+        countries = {c[0]: c for c in COUNTRIES}
         regions = []
-        for code, _eu, lang, (lon, lat), national, english in COUNTRIES:
-            regions.append(Region(code, code, lang, 0, (national, english), (lon, lat), None))
-            for i in range(1, 5):
-                point = (round(lon + i * 0.37, 4), round(lat - i * 0.21, 4))
-                names = (f"{national} {i}", f"{english} region {i}")
-                regions.append(Region(f"{code}0{i}", code, lang, 2, names, point, code))
+        for iri, code, level in rows:
+            country = countries.get(code[:2])
+            if country is None or level < 2:
+                continue
+            lon, lat = country[3]
+            offset = sum(map(ord, code)) % 17
+            point = (round(lon + offset * 0.05, 4), round(lat - offset * 0.03, 4))
+            regions.append(Region(iri, code, code[:2], country[2], point))
         return regions
 
     def name(self, lang: str) -> tuple[str, str]:
@@ -176,53 +192,6 @@ class Generator:
         english = f"{place} {self.rng.choice(WORDS_EN)} {self.rng.choice(WORDS_EN)}"
         return national, english
 
-    def reference(self) -> list[str]:
-        """Regions, sectors, roles and output types: the schemes everything points to."""
-        out = []
-        for r in self.regions:
-            broader = f" ; skos:broader <{ID}region/{r.broader}>" if r.broader else ""
-            out.append(
-                f"<{ID}region/{r.code}> a skos:Concept , schema:AdministrativeArea ; "
-                f"skos:inScheme <{ID}scheme/regions> ; skos:notation {lit(r.code)} ; "
-                f"skos:prefLabel {lit(r.names[0], r.lang)} , {lit(r.names[1], 'en')} ; "
-                f"skos:exactMatch <http://data.europa.eu/nuts/code/{r.code}>{broader} ."
-            )
-            self.count.triples += 7 + bool(r.broader)
-            self.count.add("region")
-        for slug, en, cs, nace in SECTORS:
-            out.append(
-                f"<{ID}sector/{slug}> a skos:Concept ; skos:inScheme <{ID}scheme/sectors> ; "
-                f"skos:prefLabel {lit(en, 'en')} , {lit(cs, 'cs')} ; "
-                f"skos:relatedMatch <http://data.europa.eu/ux2/nace2/{nace}> ."
-            )
-            self.count.triples += 5
-            self.count.add("sector")
-        for slug, en, cs in ROLES:
-            out.append(
-                f"<{ID}role/{slug}> a skos:Concept , org:Role ; "
-                f"skos:inScheme <{ID}scheme/roles> ; "
-                f"skos:prefLabel {lit(en, 'en')} , {lit(cs, 'cs')} ."
-            )
-            self.count.triples += 5
-            self.count.add("role")
-        for slug, en, cs in OUTPUT_TYPES:
-            out.append(
-                f"<{ID}output-type/{slug}> a skos:Concept ; "
-                f"skos:inScheme <{ID}scheme/output-types> ; "
-                f"skos:prefLabel {lit(en, 'en')} , {lit(cs, 'cs')} ."
-            )
-            self.count.triples += 5
-            self.count.add("output-type")
-        for scheme, en, cs in (("regions", "Regions", "Regiony"), ("sectors", "Sectors", "Sektory"),
-                               ("roles", "Roles", "Role"),
-                               ("output-types", "Output types", "Typy výstupů")):
-            out.append(
-                f"<{ID}scheme/{scheme}> a skos:ConceptScheme ; "
-                f"skos:prefLabel {lit(en, 'en')} , {lit(cs, 'cs')} ."
-            )
-            self.count.triples += 3
-        return out
-
     # Entities -------------------------------------------------------------------------
 
     def organisation(self, n: int) -> tuple[str, list[str]]:
@@ -230,7 +199,7 @@ class Generator:
         if rng.random() < HUB_SHARE:
             region = self.hub
         else:
-            region = rng.choice([r for r in self.regions if r.level == 2])
+            region = rng.choice(self.regions)
         lang = region.lang
         national, english = self.name(lang)
         slug = f"o{n:07d}"
@@ -242,25 +211,28 @@ class Generator:
         lon = round(region.point[0] + rng.uniform(-0.3, 0.3), 5)
         lat = round(region.point[1] + rng.uniform(-0.2, 0.2), 5)
         extra = ""
-        triples = 13
+        triples = 16
         if cluster:
-            sector = rng.choice(SECTORS)[0]
-            extra = f" ; dct:subject <{ID}sector/{sector}>"
+            sector = rng.choice(self.sectors)[0]
+            extra = f" ; dct:subject <{sector}>"
             triples += 2
+        eu = next(c[1] for c in COUNTRIES if c[0] == region.country)
         text = (
             f"{iri} a {types} ; skos:prefLabel {lit(national, lang)} , {lit(english, 'en')} ; "
-            f"cc:region <{ID}region/{region.code}> ; "
+            f"dct:spatial <{region.iri}> ; "
+            f"cc:country <http://publications.europa.eu/resource/authority/country/{eu}> ; "
             f"foaf:homepage <http://www.example.{region.country.lower()}/{slug}> ; "
-            f"org:hasSite [ a org:Site ; "
+            f"org:hasSite <{ID}place/{slug}-seat>{extra} .\n"
+            f"<{ID}place/{slug}-seat> a org:Site , schema:Place ; "
+            f"skos:prefLabel {lit(f'Seat of {english}', 'en')} ; "
             f"geo:hasGeometry [ a geo:Geometry ; geo:asWKT "
             f"{typed(f'POINT({lon} {lat})', 'geo:wktLiteral')} ] ; "
             f"wgs84:lat {typed(str(lat), 'xsd:decimal')} ; "
-            f"wgs84:long {typed(str(lon), 'xsd:decimal')} ]{extra} ."
+            f"wgs84:long {typed(str(lon), 'xsd:decimal')} ."
         )
         self.count.triples += triples
         self.count.add("cluster" if cluster else "organisation")
-        key = f"{ID}region/{region.code}"
-        self.count.incoming[key] = self.count.incoming.get(key, 0) + 1
+        self.count.incoming[region.iri] = self.count.incoming.get(region.iri, 0) + 1
         return iri, [text]
 
     def project(self, n: int, partners: list[str]) -> list[str]:
@@ -272,15 +244,15 @@ class Generator:
         months = rng.choice((24, 30, 36, 48))
         end_total = start_year * 12 + start_month - 1 + months - 1
         end_year, end_month = divmod(end_total, 12)
-        sectors = rng.sample(SECTORS, rng.randint(1, 2))
+        sectors = rng.sample(self.sectors, rng.randint(1, 2))
         acronym = "".join(rng.choice("ABCDEFGHIKLMNOPRSTUVZ") for _ in range(5)) + f"-{n}"
         title_en = f"{rng.choice(WORDS_EN)} {rng.choice(WORDS_EN)} for {sectors[0][1]} {n}"
-        title_cs = f"{sectors[0][2]}: spolupráce č. {n}"
-        subjects = " , ".join(f"<{ID}sector/{s[0]}>" for s in sectors)
+        title_cs = f"{sectors[0][1]}: spolupráce č. {n}"
+        subjects = " , ".join(f"<{s[0]}>" for s in sectors)
         lines = [
             f"{iri} a org:OrganizationalCollaboration , schema:Project ; "
             f"skos:prefLabel {lit(title_en, 'en')} , {lit(title_cs, 'cs')} ; "
-            f"skos:altLabel {lit(acronym)} ; "
+            f"skos:altLabel {lit(acronym, 'en')} ; "
             f"adms:identifier [ a adms:Identifier ; skos:notation {lit(f'SYN{n:06d}')} ] ; "
             f"dct:temporal [ a dct:PeriodOfTime ; "
             f"dcat:startDate {typed(f'{start_year}-{start_month:02d}', 'xsd:gYearMonth')} ; "
@@ -293,18 +265,20 @@ class Generator:
             role = "lead-partner" if i == 0 else ("observer" if rng.random() < 0.1 else "partner")
             lines.append(
                 f"<{ID}membership/{slug}-{i}> a org:Membership ; org:member {partner} ; "
-                f"org:organization {iri} ; org:role <{ID}role/{role}> ."
+                f"skos:prefLabel {lit(f'{role} of {acronym}', 'en')} ; "
+                f"org:organization {iri} ; org:role <{ID}role/{role}> ; "
+                f"prov:wasDerivedFrom <{ID}source/{self.source}> ."
             )
-            self.count.triples += 4
+            self.count.triples += 6
             self.count.add("membership")
         if rng.random() < 0.5:
-            otype = rng.choice(OUTPUT_TYPES)
+            otype = rng.choice(self.output_types)
             lines.append(
-                f"<{ID}output/{slug}-1> a schema:CreativeWork ; "
+                f"<{ID}output/{slug}-1> a cc:Output , schema:CreativeWork ; "
                 f"skos:prefLabel {lit(f'{otype[1].capitalize()} of {acronym}', 'en')} ; "
-                f"dct:type <{ID}output-type/{otype[0]}> ; dct:isPartOf {iri} ."
+                f"cc:documentType <{otype[0]}> ; prov:wasGeneratedBy {iri} ."
             )
-            self.count.triples += 4
+            self.count.triples += 5
             self.count.add("output")
         if rng.random() < 0.2:
             day = rng.randint(1, 28)
@@ -314,9 +288,10 @@ class Generator:
                 f"skos:prefLabel {lit(f'Final conference of {acronym}', 'en')} , "
                 f"{lit(f'Závěrečná konference {acronym}', 'cs')} ; "
                 f"schema:startDate {date} ; "
-                f"schema:organizer {partners[0]} ; dct:isPartOf {iri} ."
+                f"schema:organizer {partners[0]} ; dct:isPartOf {iri} ; "
+                f"schema:location <{ID}place/{partners[0].rsplit('/', 1)[1][:-1]}-seat> ."
             )
-            self.count.triples += 6
+            self.count.triples += 7
             self.count.add("event")
         return lines
 
@@ -326,19 +301,19 @@ class Generator:
         """A named graph and, inside it, the provenance of the graph itself."""
         graph = f"<{BASE}graph/{name}>"
         source = f"<{ID}source/{name}>"
+        title_cs = title.replace("Synthetic", "Syntetický")
         provenance = (
-            f"{graph} a prov:Entity ; prov:wasDerivedFrom {source} ; dct:source {source} ; "
+            f"{graph} a prov:Entity , sd:Graph ; "
+            f"skos:prefLabel {lit(title, 'en')} , {lit(title_cs, 'cs')} ; "
+            f"dct:description {lit('Generated for benchmarks; not facts.', 'en')} ; "
+            f"prov:wasDerivedFrom {source} ; cc:confidence cc:low ; "
             f"prov:generatedAtTime {typed('2024-01-01T00:00:00Z', 'xsd:dateTime')} .\n"
-            f"{source} a foaf:Document , prov:Entity ; dct:title {lit(title, 'en')} ."
+            f"{source} a foaf:Document , prov:Entity ; skos:prefLabel {lit(title, 'en')} ."
         )
-        self.count.triples += 7
+        self.count.triples += 11
         return f"{graph} {{\n{provenance}\n" + "\n".join(body) + "\n}\n"
 
     def write(self, out: Path, project_root: Path) -> dict:
-        data = out / "data" / "synthetic"
-        if data.exists():
-            shutil.rmtree(data)
-        data.mkdir(parents=True)
         for folder in COPIED_FOLDERS:
             source = project_root / folder
             target = out / folder
@@ -346,11 +321,13 @@ class Generator:
                 shutil.rmtree(target)
             if source.is_dir():
                 shutil.copytree(source, target)
+        for name in COPIED_FILES:
+            if (project_root / name).is_file():
+                shutil.copyfile(project_root / name, out / name)
+        data = out / "data" / "synthetic"
+        data.mkdir(parents=True)
 
         files = []
-        reference = self.graph_block("synthetic-reference", "Synthetic reference schemes",
-                                     self.reference())
-        files.append(self._write(data / "reference.trig", reference))
 
         org_iris: list[str] = []
         body: list[str] = []
@@ -361,6 +338,7 @@ class Generator:
             nonlocal body, part, start
             if body:
                 part += 1
+                self.source = f"synthetic-{part + 1:04d}"
                 name = f"synthetic-{part:04d}"
                 text = self.graph_block(name, f"Synthetic source {part}", body)
                 files.append(self._write(data / f"{name}.trig", text))
@@ -383,19 +361,19 @@ class Generator:
         digest = hashlib.sha256()
         for path in files:
             digest.update(path.read_bytes())
-        hub_iri = f"{ID}region/{self.hub.code}"
+        hub_iri = self.hub.iri
         summary = {
             "target_triples": self.target,
             "source_triples": self.count.triples,
             "entities": dict(sorted(self.count.entities.items())),
-            "graphs": part + 1,
+            "graphs": part,
             "files": [str(p.relative_to(out)) for p in files],
             "digest": digest.hexdigest(),
             "hub": {"iri": hub_iri, "incoming": self.count.incoming.get(hub_iri, 0)},
             "samples": {
                 "project": f"{ID}project/p{self.projects // 2:06d}",
                 "organisation": org_iris[len(org_iris) // 2].strip("<>"),
-                "sector": f"{ID}sector/ict",
+                "sector": self.sectors[0][0],
                 "label": "Brno",
             },
         }
@@ -410,7 +388,8 @@ class Generator:
 def generate(target: int, out: Path, project_root: Path, seed: int = 2010) -> dict:
     """Write a synthetic project of about ``target`` source triples under ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    return Generator(target, seed).write(out, project_root)
+    reference = read_reference(project_root / "data")
+    return Generator(target, reference, seed).write(out, project_root)
 
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
