@@ -61,6 +61,7 @@ class Property:
     predicate: str
     values: list[Value] = field(default_factory=list)
     truncated: int = 0
+    single: bool = False  # the shapes allow one value (sh:maxCount 1)
 
     @property
     def sources(self) -> set[str]:
@@ -68,11 +69,14 @@ class Property:
 
     @property
     def disputed(self) -> bool:
-        """More than one value, stated by different sources: show them side by side."""
-        if len(self.values) < 2:
+        """Values that compete (figures, dates, structured values, or more than the shapes
+        allow), stated by different sources: shown side by side, each with its source."""
+        if len(self.values) < 2 or len({tuple(v.sources) for v in self.values}) < 2:
             return False
-        by_value = {tuple(v.sources) for v in self.values if v.sources}
-        return len(by_value) > 1
+        return self.single or all(
+            v.kind == "node" or v.properties or (v.kind == "literal" and not v.lang)
+            for v in self.values
+        )
 
 
 @dataclass
@@ -140,11 +144,15 @@ def values_block(variable: str, terms) -> str:
 class Describer:
     """Builds descriptions from one store, with the build's display profile."""
 
-    def __init__(self, store: QueryStore, display: Display, root, page_size: int = 50):
+    def __init__(self, store: QueryStore, display: Display, root, page_size: int = 50,
+                 derived_graphs: frozenset[str] = frozenset()):
         self.store = store
         self.display = display
         self.root = root
         self.page_size = page_size
+        # Graphs of statements derived at build time (alignment, inverses): they go into the
+        # RDF documents, but pages show the stated facts only.
+        self.derived_graphs = derived_graphs
 
     def _view(self, name: str) -> str:
         return view(self.root, name)
@@ -188,6 +196,8 @@ class Describer:
                 continue
             if p.value in _LABEL_RANK and isinstance(o, ox.Literal):
                 own_labels.append((p.value, o))
+            if g.value in self.derived_graphs:
+                continue
             key = _term_key(o)
             value = outgoing[p.value].get(key)
             if value is None:
@@ -250,9 +260,13 @@ class Describer:
         for row in self.store.select(self._view("entity-nested"), s=subject):
             x, p, o, g = row["x"], row["p"], row["o"], row["g"]
             nested.setdefault((str(x), str(p), str(o)), ox.Triple(x, p, o))
+            if g.value in self.derived_graphs:
+                continue
             if p.value == RDF_TYPE:
                 if o.value not in node_types[_node_key(x)]:
                     node_types[_node_key(x)].append(o.value)
+                continue
+            if isinstance(x, ox.NamedNode) and p.value in _LABEL_RANK:
                 continue
             value = nodes[_node_key(x)][p.value].setdefault(_term_key(o), _value(o))
             if g.value not in value.sources:
@@ -298,7 +312,8 @@ class Describer:
         for predicate, values in outgoing.items():
             ordered = sorted(values.values(), key=Value.sort_key)
             properties[predicate] = Property(
-                predicate, ordered[:VALUES_CAP], max(0, len(ordered) - VALUES_CAP)
+                predicate, ordered[:VALUES_CAP], max(0, len(ordered) - VALUES_CAP),
+                single=self.display.single_valued(predicate, types),
             )
         groups = []
         for key, labels, predicates in self.display.layout(types, list(properties)):

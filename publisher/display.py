@@ -197,6 +197,14 @@ class Display:
                 return prop["names"]
         return self.terms.get(predicate, {}).get("labels", {})
 
+    def single_valued(self, predicate: str, types: list[str]) -> bool:
+        """Whether a shape of these types allows at most one value of predicate."""
+        targets = set(types)
+        return any(
+            c.get("maxCount") == 1 and c["class"] in targets
+            for c in self.constraints.get(predicate, [])
+        )
+
     def property_description(self, predicate: str, types: list[str]) -> dict[str, str]:
         for entry in self.shaped(types):
             prop = entry["properties"].get(predicate)

@@ -18,6 +18,8 @@ from werkzeug.exceptions import NotFound
 
 from publisher.describe import Describer, Description
 from publisher.display import Display
+from publisher.iris import graph_iri
+from publisher.rules import RULES_GRAPH
 from publisher.search import SearchIndex
 from publisher.web import caching, i18n
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, JSON, Format, choose, not_acceptable
@@ -42,7 +44,8 @@ def display() -> Display:
 
 def describer() -> Describer:
     settings = site().settings
-    return Describer(site().store(), display(), views_root(), settings.page_size)
+    derived = frozenset({graph_iri(settings.base_iri, RULES_GRAPH)})
+    return Describer(site().store(), display(), views_root(), settings.page_size, derived)
 
 
 def presenter() -> Presenter:
