@@ -208,6 +208,7 @@ class Describer:
         incoming_counts = [
             (row["p"].value, int(row["n"].value))
             for row in self.store.select(self._view("incoming-counts"), o=subject)
+            if row["p"].value not in self.display.derived_predicates
         ]
         if not triples and not incoming_counts:
             return None

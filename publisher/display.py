@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.iris import PREFIXES, graph_iri, split_entity_iri
+from publisher.rules import RULES_GRAPH
 from publisher.sources import ONTOLOGY_GRAPH, load_shapes
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -120,6 +121,7 @@ def compile_profile(shapes: ox.Store, data: ox.Store, base_iri: str) -> dict:
             entry["sources"].append(row["source"].value)
 
     return {
+        "derived_predicates": derived_predicates(data, base_iri),
         "groups": groups,
         "classes": {cls: dict(entry) for cls, entry in classes.items()},
         "constraints": dict(constraints),
@@ -127,6 +129,15 @@ def compile_profile(shapes: ox.Store, data: ox.Store, base_iri: str) -> dict:
         "graphs": sources,
         "types": type_segments(data, base_iri),
     }
+
+
+def derived_predicates(data: ox.Store, base_iri: str) -> list[str]:
+    """Predicates used only in the rules graph (alignment and inverse links)."""
+    rules = graph_iri(base_iri, RULES_GRAPH)
+    graphs: dict[str, set] = defaultdict(set)
+    for row in data.query("SELECT DISTINCT ?p ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        graphs[row["p"].value].add(row["g"].value)
+    return sorted(p for p, found in graphs.items() if found == {rules})
 
 
 def type_segments(data: ox.Store, base_iri: str) -> dict[str, dict]:
@@ -170,6 +181,7 @@ class Display:
         self.graphs = profile.get("graphs", {})
         self.types = profile.get("types", {})
         self.constraints = profile.get("constraints", {})
+        self.derived_predicates = frozenset(profile.get("derived_predicates", ()))
         self._order = {}
         for entry in self.classes.values():
             for path, prop in entry["properties"].items():

@@ -16,7 +16,7 @@ from publisher import urls
 from publisher.describe import Description, Value
 from publisher.display import Display
 from publisher.iris import PREFIXES, split_entity_iri
-from publisher.web.i18n import pick_label
+from publisher.web.i18n import pick_label, t
 
 SCHEMA = "http://schema.org/"
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -93,6 +93,9 @@ class Presenter:
 
     def kind_name(self, kind: str) -> str:
         """The name of an /id/{type}/ segment: its main class's label, else the segment."""
+        named = t(f"type.{kind}", self.lang)
+        if named != f"type.{kind}":
+            return named
         for cls in self.display.types.get(kind, {}).get("classes", []):
             labels = self.display.terms.get(cls, {}).get("labels")
             if labels and cls.startswith(self.base_iri + "def/"):
