@@ -19,6 +19,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from publisher import catalog, changes, dumps, feed
 from publisher.iris import split_entity_iri
 from publisher.urls import document_path
+from publisher.web import i18n
 from publisher.web.caching import add_vary, cacheable, with_cors
 from publisher.web.negotiate import (
     HTML,
@@ -99,7 +100,9 @@ def dumps_index():
     entries = [{**e, "label": dumps.by_key(e["format"]).label,
                 "latest": dumps.by_key(e["format"]).latest_name} for e in _published_dumps()]
     response = Response(render_template("dumps.html", entries=entries, manifest=manifest))
-    return cacheable(response, manifest, "dumps-index", max_age=site().settings.cache_max_age_s)
+    response.vary.update(("Accept-Language", "Cookie"))
+    return cacheable(response, manifest, "dumps-index", i18n.choose_language(),
+                     max_age=site().settings.cache_max_age_s)
 
 
 @bp.get("/dumps/SHA256SUMS")
