@@ -417,4 +417,9 @@ def void_description(generation: Generation) -> tuple[ox.Triple, ...]:
 
 def dataset_jsonld(generation: Generation) -> dict:
     """The schema.org Dataset JSON-LD of a generation, for the home page's <head>."""
-    return json.loads((generation.path / SCHEMA_FILE).read_text(encoding="utf-8"))
+    return json.loads(_schema_text(generation.path / SCHEMA_FILE))
+
+
+@lru_cache(maxsize=8)
+def _schema_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
