@@ -30,12 +30,12 @@ def create_app(settings: Settings) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["clusterscord"] = Site(settings)
 
-    from publisher.web import accesslog, browse, ontology, openapi, ops, pages, sparql
+    from publisher.web import accesslog, browse, harvest, ontology, openapi, ops, pages, sparql
 
     accesslog.install(app)
 
     for blueprint in (
-        ops.bp, sparql.bp, pages.bp, ontology.bp, browse.bp, openapi.bp,
+        ops.bp, sparql.bp, harvest.bp, pages.bp, ontology.bp, browse.bp, openapi.bp,
     ):
         app.register_blueprint(blueprint)
 
