@@ -53,3 +53,10 @@ def test_named_query_runs_in_one_click_on_the_built_graph(endpoint, query):
                         headers={"Accept": "text/html"}, timeout=60)
     assert page.status_code == 200
     assert 'class="sparql-results"' in page.text
+
+
+def test_results_table_links_entities_to_their_pages_with_labels(endpoint):
+    page = requests.get(endpoint, params={"name": "partners-by-country"},
+                        headers={"Accept": "text/html"}, timeout=60)
+    assert '<a href="/doc/organisation/' in page.text
+    assert '<span class="sparql-iri">https://data.clusterscord.eu/id/organisation/' in page.text
