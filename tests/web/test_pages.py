@@ -265,7 +265,7 @@ def test_project_page_maps_every_partner_with_a_known_seat(site):
     assert "/doc/organisation/rra-uk" in {s["url"] for s in seats}
     html = get(f"{site}/doc/project/clusters-cord", BROWSER).text
     assert html.count('class="seat"') == 9
-    assert 'role="img"' in html
+    assert 'role="group" aria-labelledby="map-title"' in html
 
 
 def test_conflicting_budgets_are_shown_side_by_side_with_sources(site):
