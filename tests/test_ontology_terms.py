@@ -1,0 +1,31 @@
+"""The ontology: every own term is labelled and explained in English and Czech."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import OWL, RDF, RDFS
+
+ROOT = Path(__file__).resolve().parent.parent
+CC = "https://data.clusterscord.eu/def/"
+KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+
+
+def test_every_own_term_has_label_and_comment_in_english_and_czech():
+    graph = rdflib.Graph().parse(ROOT / "ontology" / "clusterscord.ttl", format="turtle")
+    terms = {s for kind in KINDS for s in graph.subjects(RDF.type, kind) if str(s).startswith(CC)}
+    assert len(terms) >= 15
+    for term in terms:
+        for predicate in (RDFS.label, RDFS.comment):
+            languages = [o.language for o in graph.objects(term, predicate)]
+            assert sorted(languages) == ["cs", "en"], (term, predicate)
+
+
+def test_own_classes_specialise_the_reused_vocabularies():
+    graph = rdflib.Graph().parse(ROOT / "ontology" / "clusterscord.ttl", format="turtle")
+    parent = {str(s)[len(CC):]: str(o) for s, o in graph.subject_objects(RDFS.subClassOf)
+              if str(s).startswith(CC)}
+    assert parent["Cluster"] == "http://www.w3.org/ns/org#FormalOrganization"
+    assert parent["MetaCluster"] == "http://www.w3.org/ns/org#OrganizationalCollaboration"
+    assert parent["WorkPackage"] == "http://schema.org/Project"
