@@ -40,6 +40,7 @@ class Settings:
     threads: int = 4
     query_timeout_s: float = 10.0
     query_workers: int = 2
+    query_memory_mb: int = 1024
     max_rows: int = 10000
     max_request_bytes: int = 1_000_000
     max_query_chars: int = 100_000
@@ -72,9 +73,12 @@ class Settings:
             raise ConfigError(f"shacl_engine must be auto, pyshacl or sparql: {self.shacl_engine}")
         if self.backend == "remote" and not self.remote_query_url:
             raise ConfigError("backend 'remote' needs remote_query_url")
-        for name in ("query_timeout_s", "max_rows", "max_request_bytes", "page_size", "workers"):
+        for name in ("query_timeout_s", "max_rows", "max_request_bytes", "page_size", "workers",
+                     "threads", "query_memory_mb"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive, not {getattr(self, name)!r}")
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"port must be between 0 and 65535, not {self.port!r}")
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}

@@ -6,6 +6,8 @@ the published store read-only (reopening it when a job names a newer generation)
 :func:`publisher.query.prepare` and streams the serialized answer back over a pipe. When
 the time limit passes before the answer is ready, the worker is killed and replaced, and
 the caller gets :class:`QueryTimeout`; other queries keep running in the other workers.
+A worker's data segment is capped at ``settings.query_memory_mb``: a query that needs more
+stops its worker (the allocation fails) and the caller gets :class:`QueryOutOfMemory`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import collections
 import multiprocessing
 import os
 import queue
+import resource
+import signal
 import threading
 import time
 from pathlib import Path
@@ -28,6 +32,10 @@ DATA, END, FAILED = b"D", b"E", b"X"
 
 class QueryTimeout(Exception):
     """The query ran past the time limit and its worker was killed."""
+
+
+class QueryOutOfMemory(QueryTimeout):
+    """The query needed more memory than the limit; its worker died (answered like a timeout)."""
 
 
 class PoolBusy(Exception):
@@ -63,6 +71,8 @@ def _worker_main(conn, settings: Settings) -> None:
     from publisher.query import prepare
     from publisher.store import open_store
 
+    limit = settings.query_memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     store, opened = None, None
     while True:
         try:
@@ -79,6 +89,9 @@ def _worker_main(conn, settings: Settings) -> None:
         except QueryRefused as exc:
             conn.send(("refused", exc.status, exc.message, exc.form))
             continue
+        except MemoryError:
+            conn.send(("refused", 503, _out_of_memory(settings), None))
+            continue
         except Exception as exc:  # noqa: BLE001 - reported to the caller, worker lives on
             conn.send(("refused", 500, f"the query failed: {exc}", None))
             continue
@@ -91,6 +104,11 @@ def _worker_main(conn, settings: Settings) -> None:
             conn.send_bytes(FAILED + str(exc).encode("utf-8"))
             continue
         conn.send_bytes(END)
+
+
+def _out_of_memory(settings: Settings) -> str:
+    return (f"the query was stopped: it needed more than the memory limit of "
+            f"{settings.query_memory_mb} MiB")
 
 
 class _Worker:
@@ -186,6 +204,8 @@ class QueryPool:
             message = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
             self._discard(worker)
+            if worker.process.exitcode == -signal.SIGABRT:
+                raise QueryOutOfMemory(_out_of_memory(self.settings)) from exc
             raise WorkerFailed(f"the query worker died: {exc}") from exc
         if message[0] == "refused":
             self._release(worker)
