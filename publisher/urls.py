@@ -34,11 +34,21 @@ def entity_path(kind: str, slug: str) -> str:
     return f"/id/{quote(kind, safe='')}/{quote(slug, safe='')}"
 
 
+# Outside IRIs are linked only under these schemes; javascript:, data: and the like never.
+LINKABLE_SCHEMES = ("http", "https", "mailto", "ftp", "tel")
+INERT_LINK = "#"
+
+
 def link_for(base_iri: str, iri: str) -> str:
-    """Where a page links for an IRI: its document here when it is ours, else the IRI."""
+    """Where a page links for an IRI: its document here when it is ours, else the IRI.
+
+    An outside IRI whose scheme is not a plain web one links nowhere (``#``), so a
+    ``javascript:`` IRI in the data stays inert on every page.
+    """
     path = local_path(base_iri, iri)
     if path is None:
-        return iri
+        scheme = iri.partition(":")[0].lower()
+        return iri if scheme in LINKABLE_SCHEMES else INERT_LINK
     if path.startswith("/id/"):
         return "/doc/" + path[len("/id/"):]
     return path

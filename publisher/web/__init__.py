@@ -30,9 +30,20 @@ def create_app(settings: Settings) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["clusterscord"] = Site(settings)
 
-    from publisher.web import accesslog, browse, harvest, ontology, openapi, ops, pages, sparql
+    from publisher.web import (
+        accesslog,
+        browse,
+        external_links,
+        harvest,
+        ontology,
+        openapi,
+        ops,
+        pages,
+        sparql,
+    )
 
     accesslog.install(app)
+    external_links.install(app)
 
     for blueprint in (
         ops.bp, sparql.bp, harvest.bp, pages.bp, ontology.bp, browse.bp, openapi.bp,
