@@ -136,9 +136,18 @@ def best_labels(rows) -> dict[str, str]:
 
 
 def values_block(variable: str, terms) -> str:
-    """A trailing VALUES block of typed terms (their str() is a valid, escaped SPARQL term)."""
+    """A VALUES block of typed terms (their str() is a valid, escaped SPARQL term)."""
     body = " ".join(str(term) for term in terms)
-    return f"\nVALUES ?{variable} {{ {body} }}"
+    return f"\nVALUES ?{variable} {{ {body} }}\n"
+
+
+def with_values(query: str, variable: str, terms) -> str:
+    """The query with a VALUES block opening its WHERE clause, so the store joins from the
+    given terms instead of scanning and filtering afterwards."""
+    head, brace, body = query.partition("WHERE {")
+    if not brace:
+        raise ValueError("a view filled with VALUES needs a 'WHERE {'")
+    return head + brace + values_block(variable, terms) + body
 
 
 class Describer:
@@ -164,7 +173,7 @@ class Describer:
         for start in range(0, len(nodes), 500):
             chunk = [ox.NamedNode(iri) for iri in nodes[start:start + 500]]
             rows: dict[str, list] = defaultdict(list)
-            query = self._view("labels") + values_block("o", chunk)
+            query = with_values(self._view("labels"), "o", chunk)
             for solution in self.store.query(query):
                 label = solution["label"]
                 if isinstance(label, ox.Literal):
@@ -302,8 +311,9 @@ class Describer:
                 substitutions={"o": subject, "p": ox.NamedNode(p)},
             )
             items = [
-                Value("iri", row["s"].value)
-                for row in islice(rows, start, start + self.page_size)
+                Value("iri", iri)
+                for iri in islice(_unique(row["s"].value for row in rows),
+                                  start, start + self.page_size)
             ]
             blocks.append(Incoming(p, n, items, start))
         return blocks
@@ -350,6 +360,14 @@ def _walk(outgoing):
         yield value
         for prop in value.properties:
             stack.extend(prop.values)
+
+
+def _unique(iterable):
+    seen = set()
+    for item in iterable:
+        if item not in seen:
+            seen.add(item)
+            yield item
 
 
 def _sortable(labels: dict[str, str]) -> str:
