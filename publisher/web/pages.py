@@ -73,6 +73,8 @@ def entity_extras(description, describe) -> dict:
     members = store.select(view(root, "members"), focus=subject)
     seats_rows = store.select(view(root, "seats"), focus=subject)
     iris = {row[name].value for row in members for name in ("org", "role") if name in row}
+    for row in seats_rows:
+        row.setdefault("org", subject)
     iris |= {row["org"].value for row in seats_rows} | {row["site"].value for row in seats_rows}
     labels = describe.labels_of(iris)
     p = documents.presenter()

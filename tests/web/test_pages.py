@@ -353,3 +353,9 @@ def test_openapi_describes_the_routes_and_they_answer(site):
         assert path in spec["paths"], path
         assert get(site + sample).status_code in (200, 303), sample
     assert "EntityPage" in spec["components"]["schemas"]
+
+
+def test_organisation_page_maps_its_own_seat_only(site):
+    page = get(f"{site}/doc/organisation/rra-uk.json").json()
+    assert [s["url"] for s in page["seats"]] == ["/doc/organisation/rra-uk"]
+    assert page["members"] == []
