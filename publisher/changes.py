@@ -40,21 +40,23 @@ def _line(subjects, graph, predicate, obj, visiting: frozenset) -> str:
 
 def entity_hashes(store: ox.Store, base_iri: str) -> dict[str, str]:
     """IRI → SHA-256 of the entity's outgoing triples (graph names included) in the store."""
-    subjects: dict[object, list] = defaultdict(list)
-    entities = set()
+    blanks: dict[object, list] = defaultdict(list)
+    entities: dict[str, list] = defaultdict(list)
     for quad in store.quads_for_pattern(None, None, None, None):
         subject = quad.subject
-        if isinstance(subject, ox.NamedNode):
-            if split_entity_iri(base_iri, subject.value) is None:
-                continue
-            entities.add(subject)
-        elif not isinstance(subject, ox.BlankNode):
-            continue
-        subjects[subject].append((quad.graph_name, quad.predicate, quad.object))
+        if isinstance(subject, ox.BlankNode):
+            blanks[subject].append((quad.graph_name, quad.predicate, quad.object))
+        elif isinstance(subject, ox.NamedNode) and split_entity_iri(base_iri, subject.value):
+            obj = quad.object
+            if isinstance(obj, ox.BlankNode):  # expanded once every blank node is known
+                entities[subject.value].append((quad.graph_name, quad.predicate, obj))
+            else:  # kept as its text line at once: far less memory than the terms
+                entities[subject.value].append(f"{quad.graph_name} {quad.predicate} {obj}")
     hashes = {}
-    for entity in entities:
-        lines = sorted(_line(subjects, g, p, o, frozenset()) for g, p, o in subjects[entity])
-        hashes[entity.value] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    for iri, items in entities.items():
+        lines = sorted(item if isinstance(item, str) else _line(blanks, *item, frozenset())
+                       for item in items)
+        hashes[iri] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     return dict(sorted(hashes.items()))
 
 

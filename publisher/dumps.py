@@ -65,7 +65,9 @@ FORMATS = (
 )
 GZIP_MEDIA_TYPE = "application/gzip"
 
-_UNION = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+# CONSTRUCT yields each triple of the union once, without per-row work in Python.
+_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+GZIP_LEVEL = 6
 
 
 def by_key(key: str) -> DumpFormat | None:
@@ -73,15 +75,14 @@ def by_key(key: str) -> DumpFormat | None:
 
 
 def _union_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    for row in store.query(_UNION):
-        yield ox.Triple(row["s"], row["p"], row["o"])
+    return iter(store.query(_UNION))
 
 
 def _write(store: ox.Store, fmt: DumpFormat, handle) -> None:
     if fmt.named_graphs:
         store.dump(handle, fmt.rdf, prefixes=None if fmt.rdf == ox.RdfFormat.N_QUADS else PREFIXES)
     elif fmt.rdf == ox.RdfFormat.N_TRIPLES:
-        ox.serialize(_union_triples(store), handle, fmt.rdf)
+        store.query(_UNION).serialize(handle, fmt.rdf)
     else:
         ox.serialize(_union_triples(store), handle, fmt.rdf, prefixes=PREFIXES)
 
@@ -90,7 +91,8 @@ def write_dump(store: ox.Store, fmt: DumpFormat, path: Path) -> dict:
     """Write one dump file; its name, size and SHA-256 as the manifest records them."""
     with open(path, "wb") as raw:
         if fmt.gzip:
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                               compresslevel=GZIP_LEVEL) as packed:
                 _write(store, fmt, packed)
         else:
             _write(store, fmt, raw)

@@ -11,6 +11,7 @@ feed from its history, the sitemap from the entity list with each entity's last 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
@@ -190,11 +191,15 @@ def changes_page(page: int, ext: str | None = None):
 
 
 def _sitemap_entries() -> list[tuple[str, str]]:
-    """(document URL, lastmod) of every entity, in IRI order."""
-    base = site().settings.base_iri
-    log = _change_log()
+    """(document URL, lastmod) of every entity, in IRI order (computed once per build)."""
+    _change_log()
+    return _entries_for(site().generation().changes_path, site().settings.base_iri)
+
+
+@lru_cache(maxsize=2)
+def _entries_for(changes_path, base: str) -> list[tuple[str, str]]:
     entries = []
-    for iri, at in sorted(log.last_modified().items()):
+    for iri, at in sorted(changes.read_cached(changes_path).last_modified().items()):
         kind, slug = split_entity_iri(base, iri)
         entries.append((base + document_path(kind, slug).lstrip("/"), at))
     return entries
