@@ -38,5 +38,8 @@ test: setup
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+bench: setup
+	$(BIN)/python benchmarks/run.py --triples 1m
+
 clean:
 	rm -rf var test-output
