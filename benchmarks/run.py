@@ -216,6 +216,24 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def summary(result: dict, level: int) -> str:
+    """req/s per workload at one concurrency, every target side by side, with (b)÷(c)."""
+    cells: dict[str, dict[str, float]] = {}
+    for row in result["rows"]:
+        if row["concurrency"] == level:
+            cells.setdefault(row["workload"], {})[row["target"]] = row["req_per_s"]
+    lines = [
+        f"| workload (req/s, {level} clients) | (a) in-process | (b) ours | (c) Oxigraph "
+        "| (d) Virtuoso | (b)÷(c) | (d)÷(c) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for workload, by in cells.items():
+        counts = [f"{by[k]:.0f}" if k in by else "–" for k in "abcd"]
+        ratios = [f"{by[k] / by['c']:.2f}" if k in by and by.get("c") else "–" for k in "bd"]
+        lines.append(f"| {workload} | " + " | ".join(counts + ratios) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", default="100k", help="10k, 100k, 1m, 10m or a number")
@@ -244,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(table(result))
+    print()
+    print(summary(result, 4 if 4 in levels else levels[-1]))
     failed = sum(r["errors"] for r in result["rows"])
     if failed:
         print(f"\nwarning: {failed} requests failed (see the errors column and {args.work}/logs)")
