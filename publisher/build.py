@@ -53,7 +53,7 @@ ArtefactStep = tuple[str, Callable[[BuildContext], None]]
 
 def artefact_steps() -> list[ArtefactStep]:
     """Files each generation publishes beside its store, written in this order."""
-    from publisher import catalog, changes, display, dumps, search_index
+    from publisher import catalog, changes, display, dumps, incoming_counts, search_index
 
     return [
         ("display profile", display.write),
@@ -61,6 +61,7 @@ def artefact_steps() -> list[ArtefactStep]:
         ("change history", changes.write),
         ("dumps", dumps.write),
         ("catalogue", catalog.write),
+        ("incoming-link counts", incoming_counts.write),
     ]
 
 

@@ -154,8 +154,11 @@ class Describer:
     """Builds descriptions from one store, with the build's display profile."""
 
     def __init__(self, store: QueryStore, display: Display, root, page_size: int = 50,
-                 derived_graphs: frozenset[str] = frozenset()):
+                 derived_graphs: frozenset[str] = frozenset(), incoming_counts=None):
         self.store = store
+        # Incoming-link counts materialised at build time (publisher.incoming_counts); without
+        # them, or for an IRI they do not cover, the store counts per request.
+        self.incoming_counts = incoming_counts
         self.display = display
         self.root = root
         self.page_size = page_size
@@ -215,9 +218,8 @@ class Describer:
                 value.sources.append(g.value)
 
         incoming_counts = [
-            (row["p"].value, int(row["n"].value))
-            for row in self.store.select(self._view("incoming-counts"), o=subject)
-            if row["p"].value not in self.display.derived_predicates
+            (predicate, n) for predicate, n in self.count_incoming(subject)
+            if predicate not in self.display.derived_predicates
         ]
         if not triples and not incoming_counts:
             return None
@@ -261,6 +263,16 @@ class Describer:
             graphs=sorted(graphs),
             triples=rdf,
         )
+
+    def count_incoming(self, subject: ox.NamedNode) -> list[tuple[str, int]]:
+        """[(predicate, number of entities linking to subject through it)]."""
+        counts = self.incoming_counts
+        if counts is not None and counts.covers(subject.value):
+            return counts.counts(subject.value)
+        return [
+            (row["p"].value, int(row["n"].value))
+            for row in self.store.select(self._view("incoming-counts"), o=subject)
+        ]
 
     def _nested(self, subject, outgoing, triples) -> list[ox.Triple]:
         """Attach the structured values' own statements; return their triples."""

@@ -18,6 +18,8 @@ from werkzeug.exceptions import NotFound
 
 from publisher.describe import Describer, Description
 from publisher.display import Display
+from publisher.incoming_counts import IncomingCounts
+from publisher.incoming_counts import open_for as incoming_counts_for
 from publisher.iris import graph_iri
 from publisher.rules import RULES_GRAPH
 from publisher.search import SearchIndex
@@ -30,6 +32,7 @@ from publisher.web.site import site
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 _indexes: dict[Path, SearchIndex] = {}
+_counts: dict[Path, IncomingCounts | None] = {}
 
 
 def views_root() -> Path:
@@ -45,7 +48,16 @@ def display() -> Display:
 def describer() -> Describer:
     settings = site().settings
     derived = frozenset({graph_iri(settings.base_iri, RULES_GRAPH)})
-    return Describer(site().store(), display(), views_root(), settings.page_size, derived)
+    return Describer(site().store(), display(), views_root(), settings.page_size, derived,
+                     incoming_counts())
+
+
+def incoming_counts() -> IncomingCounts | None:
+    """The build's materialised incoming-link counts (None for a build without them)."""
+    path = site().generation().path
+    if path not in _counts:
+        _counts[path] = incoming_counts_for(path)
+    return _counts[path]
 
 
 def presenter() -> Presenter:

@@ -1,0 +1,107 @@
+"""Incoming links counted once per build: (object IRI, predicate) → number of subjects.
+
+A hub (a country region, the project) has thousands of incoming links; counting them per
+request costs a full scan of its links (about 30 ms for 10,000). The build step
+:func:`write` counts every entity's incoming links per predicate into ``incoming.sqlite``
+beside the store; :class:`IncomingCounts` reads them with one indexed lookup. Only objects
+under the base IRI (the ones with pages) are counted; the page of links itself is still
+read from the store, paged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+
+FILE = "incoming.sqlite"
+
+# Same definition as sparql/views/incoming-counts.rq: distinct IRI subjects per predicate.
+_COUNTS_QUERY = """
+SELECT ?o ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?o), ?base))
+}
+GROUP BY ?o ?p
+"""
+
+SCHEMA = """
+CREATE TABLE incoming (
+  object TEXT NOT NULL, predicate TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (object, predicate)
+) WITHOUT ROWID;
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def path_in(generation_path: Path) -> Path:
+    return Path(generation_path) / FILE
+
+
+def count(store: ox.Store, base_iri: str) -> list[tuple[str, str, int]]:
+    """(object, predicate, count) for every IRI under base_iri with incoming links."""
+    query = _COUNTS_QUERY.replace("?base", str(ox.Literal(base_iri)))
+    return [
+        (row["o"].value, row["p"].value, int(row["n"].value))
+        for row in store.query(query, use_default_graph_as_union=True)
+    ]
+
+
+def write_counts(rows, base_iri: str, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript(SCHEMA)
+        connection.executemany("INSERT INTO incoming (object, predicate, n) VALUES (?,?,?)",
+                               rows)
+        connection.execute("INSERT INTO meta (key, value) VALUES ('base', ?)", [base_iri])
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def write(context) -> None:
+    """Build step: incoming.sqlite in the generation being built. It runs after every step
+    that adds statements to the store (the catalogue's build graph), so it counts them."""
+    rows = count(context.store, context.settings.base_iri)
+    write_counts(rows, context.settings.base_iri, path_in(context.work.path))
+    context.manifest["incoming_counts"] = {
+        "objects": len({row[0] for row in rows}), "pairs": len(rows),
+    }
+
+
+class IncomingCounts:
+    """Read-only access to one incoming.sqlite (one connection per thread)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self.base = self._connection().execute(
+            "SELECT value FROM meta WHERE key = 'base'"
+        ).fetchone()[0]
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True,
+                                         check_same_thread=False)
+            self._local.connection = connection
+        return connection
+
+    def covers(self, iri: str) -> bool:
+        """Whether the build counted iri's incoming links (it is under the base IRI)."""
+        return iri.startswith(self.base)
+
+    def counts(self, iri: str) -> list[tuple[str, int]]:
+        """[(predicate, count)] of the links to iri."""
+        return self._connection().execute(
+            "SELECT predicate, n FROM incoming WHERE object = ?", [iri]
+        ).fetchall()
+
+
+def open_for(generation_path: Path) -> IncomingCounts | None:
+    """The counts of a generation, or None when it was built without them."""
+    path = path_in(generation_path)
+    return IncomingCounts(path) if path.is_file() else None
