@@ -26,7 +26,8 @@ OTHER_GROUP = ""
 _SHAPES_QUERY = """
 SELECT ?shape ?class ?prop ?path ?name ?description ?order ?group ?min ?max ?datatype ?range
 WHERE {
-  ?shape sh:targetClass ?class ; sh:property ?prop .
+  ?shape sh:property ?prop .
+  OPTIONAL { ?shape sh:targetClass ?class }
   ?prop sh:path ?path . FILTER(isIRI(?path))
   OPTIONAL { ?prop sh:name ?name }
   OPTIONAL { ?prop sh:description ?description }
@@ -57,6 +58,15 @@ SELECT ?g ?label ?source WHERE {
 
 _TYPES_QUERY = "SELECT DISTINCT ?s ?c WHERE { ?s a ?c FILTER(isIRI(?s)) }"
 
+# Node shapes without a target class, reached through sh:node from a property's path.
+_NODE_SHAPES_QUERY = """
+SELECT DISTINCT ?shape ?path WHERE {
+  ?prop sh:path ?path ; sh:node ?shape .
+  FILTER(isIRI(?path))
+  FILTER NOT EXISTS { ?shape sh:targetClass ?any }
+}
+"""
+
 
 def _lang_put(table: dict, term) -> None:
     if isinstance(term, ox.Literal):
@@ -75,30 +85,24 @@ def compile_profile(shapes: ox.Store, data: ox.Store, base_iri: str) -> dict:
 
     classes: dict[str, dict] = defaultdict(lambda: {"shapes": [], "properties": {}})
     constraints: dict[str, list] = defaultdict(list)
+    shape_classes = node_shape_classes(shapes, data)
     for row in shapes.query(_SHAPES_QUERY, prefixes=PREFIXES):
-        cls, path = row["class"].value, row["path"].value
-        entry = classes[cls]
-        if row["shape"].value not in entry["shapes"] and isinstance(row["shape"], ox.NamedNode):
-            entry["shapes"].append(row["shape"].value)
-        prop = entry["properties"].setdefault(path, {
-            "names": {}, "descriptions": {}, "order": 1000.0,
-            "group": row["group"].value if row["group"] is not None else OTHER_GROUP,
-        })
-        if row["name"] is not None:
-            _lang_put(prop["names"], row["name"])
-        if row["description"] is not None:
-            _lang_put(prop["descriptions"], row["description"])
-        if row["order"] is not None:
-            prop["order"] = float(row["order"].value)
-        constraint = {"class": cls}
-        for key in ("min", "max"):
-            if row[key] is not None:
-                constraint[key + "Count"] = int(row[key].value)
-        for key in ("datatype", "range"):
-            if row[key] is not None:
-                constraint[key] = row[key].value
-        if constraint not in constraints[path]:
-            constraints[path].append(constraint)
+        shape, path = row["shape"].value, row["path"].value
+        if row["class"] is not None:
+            targets = [row["class"].value]
+        else:
+            targets = shape_classes.get(shape, [])
+        for cls in targets:
+            _add_property(classes[cls], shape, row)
+            constraint = {"class": cls}
+            for key in ("min", "max"):
+                if row[key] is not None:
+                    constraint[key + "Count"] = int(row[key].value)
+            for key in ("datatype", "range"):
+                if row[key] is not None:
+                    constraint[key] = row[key].value
+            if constraint not in constraints[path]:
+                constraints[path].append(constraint)
 
     terms: dict[str, dict] = defaultdict(lambda: {"labels": {}, "comments": {}})
     ontology = ox.NamedNode(graph_iri(base_iri, ONTOLOGY_GRAPH))
@@ -120,6 +124,9 @@ def compile_profile(shapes: ox.Store, data: ox.Store, base_iri: str) -> dict:
         if row["source"] is not None and row["source"].value not in entry["sources"]:
             entry["sources"].append(row["source"].value)
 
+    for graph, level in graph_confidence(data, base_iri).items():
+        if graph in sources:
+            sources[graph]["confidence"] = level
     return {
         "derived_predicates": derived_predicates(data, base_iri),
         "groups": groups,
@@ -129,6 +136,48 @@ def compile_profile(shapes: ox.Store, data: ox.Store, base_iri: str) -> dict:
         "graphs": sources,
         "types": type_segments(data, base_iri),
     }
+
+
+def _add_property(entry: dict, shape: str, row) -> None:
+    """One sh:property row of a shape into the profile of a class it describes."""
+    if shape not in entry["shapes"] and isinstance(row["shape"], ox.NamedNode):
+        entry["shapes"].append(shape)
+    prop = entry["properties"].setdefault(row["path"].value, {
+        "names": {}, "descriptions": {}, "order": 1000.0,
+        "group": row["group"].value if row["group"] is not None else OTHER_GROUP,
+    })
+    if row["name"] is not None:
+        _lang_put(prop["names"], row["name"])
+    if row["description"] is not None:
+        _lang_put(prop["descriptions"], row["description"])
+    if row["order"] is not None:
+        prop["order"] = min(prop["order"], float(row["order"].value))
+
+
+def node_shape_classes(shapes: ox.Store, data: ox.Store) -> dict[str, list[str]]:
+    """{node shape: classes it describes} for shapes without sh:targetClass: the classes
+    of the values of the paths that point to them with sh:node (e.g. the identifier shape
+    describes adms:Identifier, the class of every adms:identifier value)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for row in shapes.query(_NODE_SHAPES_QUERY, prefixes=PREFIXES):
+        path = ox.NamedNode(row["path"].value)
+        query = f"SELECT DISTINCT ?c WHERE {{ ?s {path} ?o . ?o a ?c }}"
+        for hit in data.query(query, use_default_graph_as_union=True):
+            if hit["c"].value not in found[row["shape"].value]:
+                found[row["shape"].value].append(hit["c"].value)
+    return dict(found)
+
+
+def graph_confidence(data: ox.Store, base_iri: str) -> dict[str, str]:
+    """{named graph: 'high' | 'medium' | 'low'} from each graph's cc:confidence."""
+    levels = {base_iri + "def/" + level: level for level in ("high", "medium", "low")}
+    confidence = ox.NamedNode(base_iri + "def/confidence")
+    found: dict[str, str] = {}
+    for quad in data.quads_for_pattern(None, confidence, None, None):
+        level = levels.get(quad.object.value) if isinstance(quad.object, ox.NamedNode) else None
+        if level and isinstance(quad.subject, ox.NamedNode):
+            found.setdefault(quad.subject.value, level)
+    return found
 
 
 def derived_predicates(data: ox.Store, base_iri: str) -> list[str]:
@@ -198,16 +247,17 @@ class Display:
         return [self.classes[t] for t in types if t in self.classes]
 
     def property_names(self, predicate: str, types: list[str]) -> dict[str, str]:
-        """{lang: name}: sh:name from the entity's shapes, else the ontology label."""
+        """{lang: name}: sh:name from the shapes of the node's own classes, else the
+        property's ontology label; never a name another class's shape gives it."""
         for entry in self.shaped(types):
             prop = entry["properties"].get(predicate)
             if prop and prop["names"]:
                 return prop["names"]
-        for entry in self.classes.values():
-            prop = entry["properties"].get(predicate)
-            if prop and prop["names"]:
-                return prop["names"]
         return self.terms.get(predicate, {}).get("labels", {})
+
+    def confidence(self, graph: str) -> str | None:
+        """'high', 'medium' or 'low': how far the facts of a named graph can be trusted."""
+        return self.graphs.get(graph, {}).get("confidence")
 
     def single_valued(self, predicate: str, types: list[str]) -> bool:
         """Whether a shape of these types allows at most one value of predicate."""

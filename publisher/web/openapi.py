@@ -110,7 +110,11 @@ VALUE = {"type": "object", "required": ["type", "sources"], "properties": {
     "types": {"type": "array", "items": LINK},
     "properties": {"type": "array", "items": {"$ref": "#/components/schemas/Property"}},
     "sources": {"type": "array", "items": {"type": "string"},
-                "description": "Names of the sources stating this value."}}}
+                "description": "Names of the sources stating this value."},
+    "confidence": {"enum": ["high", "medium", "low", None],
+                   "description": "How far the value can be trusted: the confidence of its "
+                                  "surest source, capped by a confidence flag on the value "
+                                  "itself (a low-confidence amount)."}}}
 PROPERTY = {"type": "object", "required": ["iri", "name", "values"], "properties": {
     "iri": {"type": "string"}, "name": {"type": "string"},
     "disputed": {"type": "boolean",
@@ -133,10 +137,22 @@ ENTITY_PAGE = {"type": "object", "required": ["iri", "url", "lang", "label", "ty
     "sources": {"type": "array", "items": {"type": "object", "properties": {
         "graph": {"type": "string"}, "name": {"type": "string"}, "url": {"type": "string"}}}},
     "formats": {"type": "object", "additionalProperties": {"type": "string"}},
-    "members": {"type": "array", "items": {"type": "object"}},
+    "members": {"type": "array", "description": "In role order (lead partner, partners, "
+                "observers, initiatives), then by name.", "items": {"type": "object",
+                "properties": {
+        "iri": {"type": "string"}, "label": {"type": "string"}, "url": {"type": "string"},
+        "role": {"type": "string"}, "membership": {"type": "string"},
+        "sources": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "url": {"type": "string"},
+            "confidence": {"enum": ["high", "medium", "low", None]}}}},
+        "confidence": {"enum": ["high", "medium", "low", None],
+                       "description": "The membership's surest source, capped by a "
+                                      "confidence flag on the membership."}}}},
     "seats": {"type": "array", "items": {"type": "object", "properties": {
         "label": {"type": "string"}, "url": {"type": "string"},
-        "lat": {"type": "number"}, "long": {"type": "number"}}}}}}
+        "lat": {"type": "number"}, "long": {"type": "number"},
+        "current": {"type": "boolean",
+                    "description": "The seat of the page's own organisation."}}}}}}
 SEARCH_RESULTS = {"type": "object", "properties": {
     "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
     "types": {"type": "array", "items": {"type": "string"}},

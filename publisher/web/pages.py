@@ -6,8 +6,6 @@ from :mod:`publisher.web.documents`.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
@@ -15,7 +13,9 @@ from publisher import urls
 from publisher.iris import entity_iri
 from publisher.store import view
 from publisher.web import caching, documents
+from publisher.web.glance import glance
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, by_extension, choose, not_acceptable
+from publisher.web.present import best, name_key, weakest
 from publisher.web.seatmap import Seat, parse_wkt_point, seat_map
 from publisher.web.site import site
 
@@ -70,7 +70,8 @@ def entity_extras(description, describe) -> dict:
     store = describe.store
     root = documents.views_root()
     subject = ox.NamedNode(description.iri)
-    members = store.select(view(root, "members"), focus=subject)
+    members = [row for row in store.select(view(root, "members"), focus=subject)
+               if row["g"].value not in describe.derived_graphs]
     seats_rows = store.select(view(root, "seats"), focus=subject)
     iris = {row[name].value for row in members for name in ("org", "role") if name in row}
     for row in seats_rows:
@@ -78,23 +79,67 @@ def entity_extras(description, describe) -> dict:
     iris |= {row["org"].value for row in seats_rows} | {row["site"].value for row in seats_rows}
     labels = describe.labels_of(iris)
     p = documents.presenter()
+    member_list = member_rows(p, members, labels)
+    drawn = seat_map(seat_list(p, seats_rows, labels, description.iri))
+    return {
+        "members": member_list,
+        "seat_map": drawn,
+        "json_extra": {
+            "members": [{k: v for k, v in m.items() if k != "sort"} for m in member_list],
+            "seats": [
+                {"label": s.label, "url": s.href, "lat": s.lat, "long": s.lon, "place": s.place,
+                 "current": s.current}
+                for s in (drawn["seats"] if drawn else [])
+            ],
+        },
+    }
 
-    member_list = [
-        {
-            "iri": row["org"].value,
-            "label": p.label(labels.get(row["org"].value, {}), row["org"].value),
-            "url": p.href(row["org"].value),
-            "role": p.label(labels.get(row["role"].value, {}), row["role"].value)
-            if "role" in row else "",
-            "membership": p.href(row["membership"].value),
-        }
-        for row in members
-    ]
-    # The rarest role first (the lead partner before partners before observers).
-    role_sizes = Counter(m["role"] for m in member_list)
-    member_list.sort(key=lambda m: (role_sizes[m["role"]], m["role"], m["label"].casefold()))
-    seats = {}
-    for row in seats_rows:
+
+def member_rows(p, rows, labels) -> list[dict]:
+    """One row per membership, in the roles' display order (the lead partner, partners,
+    observers, initiatives), then by the member's name in the page's language; each with
+    its sources and how far they can be trusted."""
+    by_membership: dict[str, dict] = {}
+    for row in rows:
+        org, key = row["org"].value, row["membership"].value
+        member = by_membership.get(key)
+        if member is None:
+            role = row["role"].value if "role" in row else None
+            label = p.label(labels.get(org, {}), org)
+            member = by_membership[key] = {
+                "iri": org,
+                "label": label,
+                "url": p.href(org),
+                "role": p.label(labels.get(role, {}), role) if role else "",
+                "membership": p.href(key),
+                "sources": [],
+                "confidence": None,
+                "flag": None,
+                "sort": (_order(row), name_key(label), org),
+            }
+        source = p.source(row["g"].value)
+        if source["name"] not in [s["name"] for s in member["sources"]]:
+            member["sources"].append({"name": source["name"], "url": source["href"],
+                                      "confidence": p.confidence_of(row["g"].value)})
+        if "flag" in row:
+            member["flag"] = row["flag"].value.rsplit("/", 1)[-1]
+    for member in by_membership.values():
+        levels = [s["confidence"] for s in member["sources"]]
+        member["confidence"] = weakest(member.pop("flag"), best(levels))
+    return sorted(by_membership.values(), key=lambda m: m["sort"])
+
+
+def _order(row) -> float:
+    try:
+        return float(row["order"].value) if "order" in row else 1e9
+    except ValueError:
+        return 1e9
+
+
+def seat_list(p, rows, labels, focus: str) -> list[Seat]:
+    """One seat per organisation; the focus's own seat is marked as the current one."""
+    seats: dict[str, Seat] = {}
+    for row in rows:
         point = None
         if "lat" in row and "long" in row:
             try:
@@ -109,19 +154,9 @@ def entity_extras(description, describe) -> dict:
         seats[org] = Seat(
             label=p.label(labels.get(org, {}), org), href=p.href(org), lon=point[0], lat=point[1],
             place=p.label(labels.get(row["site"].value, {}), row["site"].value),
+            current=org == focus,
         )
-    drawn = seat_map(list(seats.values()))
-    return {
-        "members": member_list,
-        "seat_map": drawn,
-        "json_extra": {
-            "members": member_list,
-            "seats": [
-                {"label": s.label, "url": s.href, "lat": s.lat, "long": s.lon, "place": s.place}
-                for s in (drawn["seats"] if drawn else [])
-            ],
-        },
-    }
+    return list(seats.values())
 
 
 def home_data() -> dict:
@@ -134,7 +169,12 @@ def home_data() -> dict:
         for kind, entry in documents.display().types.items()
     ]
     projects, _total = documents.search_index().browse("project", 20, 0)
+    describe = documents.describer()
+    summary = glance(describe.store, describe, p, documents.views_root())
+    shown = {summary["project"]["iri"]} if summary else set()
+    shown |= {link["iri"] for link in (summary or {}).get("related", [])}
     return {
+        "glance": summary,
         "title": p.label({}, None) or "",
         "built_at": manifest["built_at"],
         "triples": manifest["stats"]["triples"],
@@ -142,7 +182,7 @@ def home_data() -> dict:
         "types": types,
         "projects": [
             {"iri": hit.iri, "label": p.label(hit.labels, hit.iri), "url": p.href(hit.iri)}
-            for hit in projects
+            for hit in projects if hit.iri not in shown
         ],
     }
 

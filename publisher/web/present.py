@@ -16,6 +16,7 @@ from publisher import urls
 from publisher.describe import Description, Value
 from publisher.display import Display
 from publisher.iris import PREFIXES, split_entity_iri
+from publisher.search_index import fold
 from publisher.web.i18n import pick_label, t
 
 SCHEMA = "http://schema.org/"
@@ -29,6 +30,29 @@ SCHEMA_TYPES = {
     "http://xmlns.com/foaf/0.1/Document": "CreativeWork",
     "http://www.w3.org/ns/org#Membership": "OrganizationRole",
 }
+
+
+# Confidence levels of named graphs and flagged facts, weakest first.
+CONFIDENCE_RANK = {"low": 1, "medium": 2, "high": 3}
+
+
+def best(levels) -> str | None:
+    """The strongest of some confidence levels (a fact two sources state is as sure as the
+    surer one); None when none is known."""
+    known = [level for level in levels if level in CONFIDENCE_RANK]
+    return max(known, key=CONFIDENCE_RANK.__getitem__) if known else None
+
+
+def weakest(*levels) -> str | None:
+    """The weakest of some confidence levels (a flag on a fact caps its sources' level)."""
+    known = [level for level in levels if level in CONFIDENCE_RANK]
+    return min(known, key=CONFIDENCE_RANK.__getitem__) if known else None
+
+
+def name_key(label: str) -> str:
+    """Sort key of a name: case and accents folded, leading quotes and signs ignored
+    (“ARLEG” sorts under A)."""
+    return re.sub(r"^\W+", "", fold(label))
 
 
 def curie(iri: str) -> str:
@@ -112,7 +136,25 @@ class Presenter:
         name = pick_label(entry.get("labels", {}), self.lang) or fallback_name(graph)
         documents = entry.get("sources", [])
         href = self.href(documents[0]) if documents else self.href(graph)
-        return {"graph": graph, "name": name, "href": href, "documents": documents}
+        return {"graph": graph, "name": name, "href": href, "documents": documents,
+                "confidence": entry.get("confidence")}
+
+    def source_names(self, graphs) -> str:
+        return "; ".join(self.source(g)["name"] for g in graphs)
+
+    def confidence_of(self, graph: str) -> str | None:
+        return self.display.confidence(graph)
+
+    def value_confidence(self, value: Value) -> str | None:
+        """How far a value can be trusted: its surest source, capped by a confidence flag
+        the value itself carries (a low-confidence amount or membership)."""
+        level = best(self.display.confidence(g) for g in value.sources)
+        flag = self.base_iri + "def/confidence"
+        for prop in value.properties:
+            if prop.predicate == flag:
+                flags = [child.value.rsplit("/", 1)[-1] for child in prop.values]
+                level = weakest(level, *flags) or level
+        return level
 
     def kind_of(self, iri: str) -> str | None:
         split = split_entity_iri(self.base_iri, iri)

@@ -8,9 +8,12 @@ Shape (documented as ``EntityPage`` in /openapi.json)::
      "sources": [{"graph", "name", "url"}], "formats": {ext: url}}
     Link     = {"iri", "label", "url"}
     Property = {"iri", "name", "disputed", "values": [Value]}
-    Value    = {"type": "link", "iri", "label", "url", "sources", "properties"?}
-             | {"type": "literal", "value", "lang"?, "datatype"?, "sources"}
-             | {"type": "node", "types", "properties", "sources"}
+    Value    = {"type": "link", "iri", "label", "url", "sources", "confidence",
+                "properties"?}
+             | {"type": "literal", "value", "lang"?, "datatype"?, "sources", "confidence"}
+             | {"type": "node", "types", "properties", "sources", "confidence"}
+    confidence: "high" | "medium" | "low" | null (the surest source, capped by a flag on
+    the value itself)
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ def value_json(p: Presenter, value: Value, types: list[str]) -> dict:
         if value.datatype:
             out["datatype"] = value.datatype
         out["sources"] = sources
+        out["confidence"] = p.value_confidence(value)
         return out
     if value.kind == "iri":
         out = {"type": "link", **link(p, value.value, value.labels), "sources": sources}
     else:
         out = {"type": "node", "types": [link(p, t, {}) for t in value.types],
                "sources": sources}
+    out["confidence"] = p.value_confidence(value)
     if value.properties or value.kind == "node":
         out["properties"] = [
             {"iri": prop.predicate, "name": p.property_name(prop.predicate, value.types),

@@ -52,6 +52,8 @@ class Seat:
     lon: float
     lat: float
     place: str = ""
+    current: bool = False  # the page's own organisation: drawn first and larger
+
 
     @property
     def xy(self) -> tuple[float, float]:
@@ -76,5 +78,6 @@ def seat_map(seats: list[Seat]) -> dict | None:
         "width": WIDTH,
         "height": HEIGHT,
         "outlines": OUTLINES_STATIC if has_outlines() else None,
-        "seats": sorted(placed, key=lambda seat: seat.label),
+        "seats": sorted(placed, key=lambda seat: (not seat.current, seat.label)),
+        "highlighted": any(seat.current for seat in placed),
     }

@@ -123,3 +123,31 @@ def test_no_serious_or_critical_accessibility_violations(site, browser, name, pa
     ]
     context.close()
     assert not bad, "\n".join(bad)
+
+
+def test_an_organisation_map_draws_its_own_seat_larger_than_its_fellow_partners(site, page):
+    page.goto(site + "/doc/organisation/rra-uk")
+    own = page.locator("figure.map svg a.seat-current")
+    assert own.count() == 1
+    assert own.get_attribute("aria-current") == "true"
+    assert "this organisation" in own.get_attribute("aria-label")
+    others = page.locator("figure.map svg a.seat-other")
+    assert others.count() >= 1
+    own_size = own.locator("circle").bounding_box()["width"]
+    other_size = others.first.locator("circle").bounding_box()["width"]
+    assert own_size > other_size
+    colours = page.evaluate(
+        "() => [...document.querySelectorAll('figure.map svg a.seat circle')]"
+        ".map(c => getComputedStyle(c).fill)")
+    assert len(set(colours)) == 2
+    shot(page, "organisation-map")
+
+
+def test_the_home_page_shows_the_project_at_a_glance(site, page):
+    page.goto(site + "/")
+    glance = page.locator("dl.glance")
+    assert "2CE202P1" in glance.inner_text()
+    assert glance.locator(".conf-low").count() >= 1
+    glance.locator("a[href='/doc/event/final-conference']").click()
+    page.wait_for_url("**/doc/event/final-conference")
+    assert page.locator("h1").inner_text()

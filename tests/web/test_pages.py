@@ -355,7 +355,169 @@ def test_openapi_describes_the_routes_and_they_answer(site):
     assert "EntityPage" in spec["components"]["schemas"]
 
 
-def test_organisation_page_maps_its_own_seat_only(site):
+def test_organisation_map_highlights_its_own_seat_and_keeps_fellow_partners_secondary(site):
     page = get(f"{site}/doc/organisation/rra-uk.json").json()
-    assert [s["url"] for s in page["seats"]] == ["/doc/organisation/rra-uk"]
+    seats = page["seats"]
+    assert seats[0]["url"] == "/doc/organisation/rra-uk" and seats[0]["current"]
+    assert len(seats) > 1 and not any(s["current"] for s in seats[1:])
     assert page["members"] == []
+    html = get(f"{site}/doc/organisation/rra-uk", BROWSER).text
+    assert html.count('aria-current="true"') == 2  # the marker and the list entry
+    assert html.count("seat seat-current") == 1
+    assert html.count("seat seat-other") == len(seats) - 1
+    assert "(this organisation)" in html
+    czech = get(f"{site}/doc/organisation/rra-uk?lang=cs", BROWSER).text
+    assert "tato organizace" in czech
+
+
+def test_project_map_draws_every_partner_alike(site):
+    page = get(f"{site}/doc/project/clusters-cord.json").json()
+    assert not any(s["current"] for s in page["seats"])
+    assert "seat-other" not in get(f"{site}/doc/project/clusters-cord", BROWSER).text
+
+
+def test_region_page_maps_the_seats_in_that_region(site):
+    for region in ("CZ042", "CZ"):
+        page = get(f"{site}/doc/region/{region}.json").json()
+        assert "/doc/organisation/rra-uk" in {s["url"] for s in page["seats"]}, region
+    html = get(f"{site}/doc/region/CZ042", BROWSER).text
+    assert "Seats in this region" in html and 'class="seat"' in html
+    slovenia = get(f"{site}/doc/region/SI.json").json()
+    assert "/doc/organisation/rra-uk" not in {s["url"] for s in slovenia["seats"]}
+
+
+def test_members_come_lead_partner_first_then_partners_by_name_then_observers(site):
+    from publisher.web.present import name_key
+
+    for lang in ("en", "cs"):
+        members = get(f"{site}/doc/project/clusters-cord.json?lang={lang}").json()["members"]
+        roles = [m["role"] for m in members]
+        lead, partner, observer = (("lead partner", "partner", "observer") if lang == "en"
+                                   else ("vedoucí partner", "partner", "pozorovatel"))
+        assert roles[0] == lead and members[0]["url"] == "/doc/organisation/rra-uk"
+        partners = [m["label"] for m in members if m["role"] == partner]
+        assert len(partners) == 10
+        assert roles[1:11] == [partner] * 10
+        assert partners == sorted(partners, key=name_key), lang
+        assert partners[0].strip("“”\"").startswith("ARLEG")
+        assert roles[11:15] == [observer] * 4
+        assert [m["url"] for m in members[15:]] == [
+            "/doc/organisation/nca", "/doc/organisation/european-cluster-observatory"]
+    html = get(f"{site}/doc/project/clusters-cord", BROWSER).text
+    table = html.split('<section class="members"')[1].split("</table>")[0]
+    assert table.index("/doc/organisation/rra-uk") < table.index("/doc/organisation/arleg")
+    assert table.index("/doc/organisation/wko-ooe") < table.index("/doc/organisation/mpo")
+
+
+def test_low_confidence_membership_is_marked_with_its_source(site):
+    members = get(f"{site}/doc/project/clusters-cord.json").json()["members"]
+    [kranj] = [m for m in members if m["url"] == "/doc/organisation/bsc-kranj"]
+    assert kranj["confidence"] == "low"
+    assert [s["confidence"] for s in kranj["sources"]] == ["low"]
+    assert all(m["confidence"] == "high" for m in members if m is not kranj)
+    for lang, badge in (("en", "low confidence"), ("cs", "nízká spolehlivost")):
+        html = get(f"{site}/doc/project/clusters-cord?lang={lang}", BROWSER).text
+        table = html.split('<section class="members"')[1].split("</table>")[0]
+        row = table.split("/doc/organisation/bsc-kranj")[1].split("</tr>")[0]
+        assert '<span class="conf conf-low"' in row and badge in row
+        assert "/doc/source/central2013-ce13a" in row
+        assert table.count("conf-low") == 1
+
+
+def test_low_and_medium_confidence_facts_carry_their_level_on_page_and_in_json(site):
+    page = get(f"{site}/doc/project/clusters-cord.json").json()
+    props = {p["iri"]: p for g in page["groups"] for p in g["properties"]}
+    budgets = {v["url"]: v["confidence"] for v in props[BASE + "def/budget"]["values"]}
+    assert budgets == {"/doc/amount/budget-seed": "high", "/doc/amount/budget-ce13a": "low",
+                       "/doc/amount/budget-ce13b": "low"}
+    periods = props["http://purl.org/dc/terms/temporal"]["values"]
+    assert sorted(v["confidence"] for v in periods) == ["high", "medium"]
+    html = get(f"{site}/doc/project/clusters-cord", BROWSER).text
+    assert 'class="conf conf-low"' in html and 'class="conf conf-medium"' in html
+    amount = get(f"{site}/doc/amount/erdf-ce13b", BROWSER, **{"Accept-Language": "cs"}).text
+    assert "nízká spolehlivost" in amount
+    value = get(f"{site}/openapi.json").json()["components"]["schemas"]["Value"]
+    assert "confidence" in value["properties"]
+
+
+def _nested_names(values):
+    for value in values:
+        for prop in value.get("properties", []):
+            yield value, prop
+            yield from _nested_names(prop["values"])
+
+
+@pytest.mark.parametrize("path", [
+    "/doc/project/clusters-cord", "/doc/organisation/rra-uk", "/doc/place/hotel-diplomat",
+    "/doc/grant/clusters-cord", "/doc/place/rra-uk-seat",
+])
+def test_nested_values_take_property_names_from_their_own_class(site, path):
+    for lang in ("en", "cs"):
+        page = get(f"{site}{path}.json?lang={lang}").json()
+        values = [v for g in page["groups"] for p in g["properties"] for v in p["values"]]
+        pairs = list(_nested_names(values))
+        assert pairs, path
+        for _value, prop in pairs:
+            assert "NUTS" not in prop["name"], (path, prop["iri"])
+
+
+def test_nested_identifier_period_address_geometry_and_amount_are_named_in_both_languages(site):
+    expected = {
+        "en": {"http://www.w3.org/2004/02/skos/core#notation": "code",
+               "http://www.w3.org/ns/dcat#startDate": "start",
+               "http://www.w3.org/2006/time#hasXSDDuration": "duration"},
+        "cs": {"http://www.w3.org/2004/02/skos/core#notation": "kód",
+               "http://www.w3.org/ns/dcat#startDate": "začátek",
+               "http://www.w3.org/2006/time#hasXSDDuration": "trvání"},
+    }
+    for lang, names in expected.items():
+        page = get(f"{site}/doc/project/clusters-cord.json?lang={lang}").json()
+        values = [v for g in page["groups"] for p in g["properties"] for v in p["values"]]
+        found = {prop["iri"]: prop["name"] for _v, prop in _nested_names(values)}
+        for predicate, name in names.items():
+            assert found[predicate] == name, (lang, predicate)
+        assert "http://schema.org/value" in found
+        place = get(f"{site}/doc/place/hotel-diplomat.json?lang={lang}").json()
+        values = [v for g in place["groups"] for p in g["properties"] for v in p["values"]]
+        kinds = {t["iri"] for v, _p in _nested_names(values) for t in v.get("types", [])}
+        assert {"http://schema.org/PostalAddress",
+                "http://www.opengis.net/ont/geosparql#Geometry"} <= kinds
+        names_found = {prop["name"] for _v, prop in _nested_names(values)}
+        assert all(name and name != "NUTS code" for name in names_found)
+
+
+def test_home_summarises_the_project_from_the_data_in_english(site):
+    html = get(f"{site}/", BROWSER, **{"Accept-Language": "en"}).text
+    glance = html.split('id="projects"')[1].split('id="browse"')[0]
+    for text in ("Clusters and Cooperation for Regional Development in Central Europe",
+                 "2CE202P1", "2010-03 – 2013-02", "36 months", "start given as 2010-04",
+                 "1,460,000 EUR", "1,358,494.68 EUR", "1,460,334.99 EUR", "1,112,940.82 EUR",
+                 "10 partners from 8 countries", "2013-02-06", "9 sectors", "WP4",
+                 "low confidence", "medium confidence"):
+        assert text in glance, text
+    for href in ("/doc/project/clusters-cord", "/doc/programme/central-europe",
+                 "/doc/programme/central-europe-call-2", "/doc/organisation/rra-uk",
+                 "/doc/organisation/bsc-kranj", "/doc/event/final-conference",
+                 "/doc/place/hotel-diplomat", "/doc/work-package/wp1", "/doc/sector/ict",
+                 "/doc/amount/budget-seed", "/doc/source/slides-2012-04-16",
+                 "/doc/project/c-plus", "/doc/project/cncb"):
+        assert f'href="{href}"' in glance, href
+    assert glance.count('href="/doc/sector/') == 9
+    assert glance.count('href="/doc/work-package/') == 4
+    period = glance.split("2010-04")[1].split("</dd>")[0]
+    assert "/doc/source/slides-2012-04-16" in period
+
+
+def test_home_summary_speaks_czech_and_has_a_json_twin(site):
+    html = get(f"{site}/", BROWSER, **{"Accept-Language": "cs"}).text
+    glance = html.split('id="projects"')[1].split('id="browse"')[0]
+    for text in ("Projekt v kostce", "36 měsíců", "1\u00a0460\u00a0000 EUR", "vedoucí partner",
+                 "Regionální rozvojová agentura Ústeckého kraje", "nízká spolehlivost",
+                 "10 partnerů z 8 zemí", "Související projekty"):
+        assert text in glance, text
+    data = get(f"{site}/index.json").json()["glance"]
+    assert data["code"]["text"] == "2CE202P1"
+    assert data["partners"]["lead"]["url"] == "/doc/organisation/rra-uk"
+    assert [p.get("startDate") for p in data["periods"]][:2] == ["2010-03", "2010-04"]
+    assert data["periods"][0]["months"] == 36
+    assert {a["confidence"] for a in data["amounts"]} == {"high", "low"}
