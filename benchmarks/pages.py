@@ -7,7 +7,8 @@ loopback port, and prints requests per second for:
 
 * an ordinary entity page, HTML and Turtle;
 * the hub page (10,000 incoming links, counted and paged), HTML and JSON;
-* the same description computed in-process (``Describer.describe``) as the baseline.
+* the same description computed in-process (``Describer.describe``, with the build's
+  materialised incoming-link counts, as the site uses them) as the baseline.
 
 Usage: ``python benchmarks/pages.py [--entities 10000] [--seconds 5] [--threads 4]``
 """
@@ -26,6 +27,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from publisher import incoming_counts  # noqa: E402
 from publisher.build import build  # noqa: E402
 from publisher.config import load_settings  # noqa: E402
 from publisher.describe import Describer  # noqa: E402
@@ -118,7 +120,8 @@ def main() -> int:
               f"{time.perf_counter() - started:.1f} s")
 
         describer = Describer(OxigraphStore(generation), Display.load(generation.display_path),
-                              ROOT, settings.page_size)
+                              ROOT, settings.page_size,
+                              incoming_counts=incoming_counts.open_for(generation.path))
         entity, hub = B + "id/organisation/o42", B + "id/region/HUB"
         print(f"in-process describe, entity: {in_process(describer, entity, args.seconds):8.1f}/s")
         print(f"in-process describe, hub:    {in_process(describer, hub, args.seconds):8.1f}/s")

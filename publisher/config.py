@@ -45,6 +45,7 @@ class Settings:
     max_request_bytes: int = 1_000_000
     max_query_chars: int = 100_000
     page_size: int = 50
+    map_max_seats: int = 500  # a map of more seats is not drawn (fellow members, regions)
     trust_forwarded: bool = False
     service_allowlist: tuple[str, ...] = ()
     cache_max_age_s: int = 300

@@ -72,10 +72,8 @@ def entity_extras(description, describe) -> dict:
     subject = ox.NamedNode(description.iri)
     members = [row for row in store.select(view(root, "members"), focus=subject)
                if row["g"].value not in describe.derived_graphs]
-    seats_rows = store.select(view(root, "seats"), focus=subject)
+    seats_rows = seat_rows(describe, root, subject)
     iris = {row[name].value for row in members for name in ("org", "role") if name in row}
-    for row in seats_rows:
-        row.setdefault("org", subject)
     iris |= {row["org"].value for row in seats_rows} | {row["site"].value for row in seats_rows}
     labels = describe.labels_of(iris)
     p = documents.presenter()
@@ -93,6 +91,37 @@ def entity_extras(description, describe) -> dict:
             ],
         },
     }
+
+
+ORG = "http://www.w3.org/ns/org#"
+IN_REGION = "def/inRegion"
+
+
+def seat_rows(describe, root, subject: ox.NamedNode) -> list[dict]:
+    """Seats for the map: the entity's own and its members', then (secondary) those of the
+    organisations sharing a collaboration with it, then those of the organisations in it
+    (a region). Fellows and regions count first, from the build's incoming-link counts:
+    a map of more than ``map_max_seats`` is not drawn."""
+    store, limit = describe.store, site().settings.map_max_seats
+
+    def links(iri: ox.NamedNode, predicate: str) -> int:
+        return dict(describe.count_incoming(iri)).get(predicate, 0)
+
+    def seats_of(name: str, focus: ox.NamedNode) -> list[dict]:
+        rows = store.select(view(root, name), focus=focus)
+        for row in rows:
+            row.setdefault("org", focus)
+        return rows
+
+    rows = seats_of("seats", subject)
+    for row in store.select(view(root, "collaborations"), focus=subject):
+        collaboration = row["collaboration"]
+        if links(collaboration, ORG + "organization") <= limit:
+            rows += seats_of("seats", collaboration)
+    in_region = site().settings.base_iri + IN_REGION
+    if links(subject, in_region) and links(subject, in_region) <= limit:
+        rows += store.select(view(root, "seats-in-region"), focus=subject)
+    return rows
 
 
 def member_rows(p, rows, labels) -> list[dict]:

@@ -521,3 +521,12 @@ def test_home_summary_speaks_czech_and_has_a_json_twin(site):
     assert [p.get("startDate") for p in data["periods"]][:2] == ["2010-03", "2010-04"]
     assert data["periods"][0]["months"] == 36
     assert {a["confidence"] for a in data["amounts"]} == {"high", "low"}
+
+
+def test_fellow_and_region_seats_are_not_drawn_beyond_map_max_seats(built):
+    with serving(built.settings.replace(map_max_seats=3)) as base:
+        page = get(f"{base}/doc/organisation/rra-uk.json").json()
+        assert [s["url"] for s in page["seats"]] == ["/doc/organisation/rra-uk"]
+        assert page["seats"][0]["current"]
+        project = get(f"{base}/doc/project/clusters-cord.json").json()
+        assert len(project["seats"]) == 9  # a project's own members are always drawn
