@@ -7,7 +7,8 @@ the published store read-only (reopening it when a job names a newer generation)
 the time limit passes before the answer is ready, the worker is killed and replaced, and
 the caller gets :class:`QueryTimeout`; other queries keep running in the other workers.
 A worker's data segment is capped at ``settings.query_memory_mb``: a query that needs more
-stops its worker (the allocation fails) and the caller gets :class:`QueryOutOfMemory`.
+stops its worker (the allocation fails) and the caller gets :class:`QueryOutOfMemory`; a
+query nested so deeply that it overflows the worker's stack is refused (400).
 """
 
 from __future__ import annotations
@@ -104,6 +105,11 @@ def _worker_main(conn, settings: Settings) -> None:
             conn.send_bytes(FAILED + str(exc).encode("utf-8"))
             continue
         conn.send_bytes(END)
+
+
+# Deep nesting or long operator chains overflow the evaluator's stack, which kills the worker.
+TOO_DEEP = ("the query is nested or chained too deeply to evaluate (its worker ran out of "
+            "stack); split it or reduce its nesting")
 
 
 def _out_of_memory(settings: Settings) -> str:
@@ -206,6 +212,8 @@ class QueryPool:
             self._discard(worker)
             if worker.process.exitcode == -signal.SIGABRT:
                 raise QueryOutOfMemory(_out_of_memory(self.settings)) from exc
+            if worker.process.exitcode in (-signal.SIGSEGV, -signal.SIGBUS):
+                raise QueryRefused(400, TOO_DEEP) from exc
             raise WorkerFailed(f"the query worker died: {exc}") from exc
         if message[0] == "refused":
             self._release(worker)

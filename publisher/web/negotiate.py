@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Response, request
+from werkzeug.datastructures import MIMEAccept
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def by_extension(ext: str, offered=DOCUMENT_FORMATS) -> Format | None:
 
 def choose(offered, accept=None) -> Format | None:
     """The best offered format for the request's Accept header (None: 406)."""
-    accept = accept if accept is not None else request.accept_mimetypes
+    accept = without_parameters(accept if accept is not None else request.accept_mimetypes)
     if not accept:
         return offered[0]
     table = {}
@@ -74,6 +75,15 @@ def choose(offered, accept=None) -> Format | None:
     if best is None or accept[best] <= 0:
         return None
     return table[best]
+
+
+def without_parameters(accept: MIMEAccept) -> MIMEAccept:
+    """The Accept header with media-type parameters dropped (q kept).
+
+    A JSON-LD client asking for ``application/ld+json; profile="…#expanded"`` still gets
+    JSON-LD: the parameters name a variant, not a different format.
+    """
+    return MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in accept])
 
 
 def not_acceptable(offered) -> Response:
