@@ -25,7 +25,7 @@ DEFAULT_TYPES = {
 
 def read_query(args, settings) -> str:
     if args.name:
-        named = named_queries.find(settings.root, args.name)
+        named = named_queries.find(settings.root, args.name, settings.base_iri)
         if named is None:
             raise ValueError(f"no named query {args.name!r} in sparql/queries/")
         return named.text

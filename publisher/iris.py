@@ -1,8 +1,10 @@
 """The IRI scheme: namespaces, rebasing onto the configured base, and IRI ↔ path.
 
-Source files are written against :data:`SOURCE_BASE`. A deployment on another domain
-rebases every IRI under it onto its own base at build time, so IRIs are minted from the
-setting and never from a request.
+Source files (data and our own SPARQL files) are written against :data:`SOURCE_BASE`. A
+deployment on another domain rebases every IRI under it onto its own base, so IRIs are
+minted from the setting and never from a request. The one exception is the vocabulary,
+:data:`VOCABULARY` (``/def/``): its terms are the same in every deployment, so data
+published by two deployments can be merged and queried with the same terms.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import pyoxigraph as ox
 from publisher.config import DEFAULT_BASE_IRI
 
 SOURCE_BASE = DEFAULT_BASE_IRI
+VOCABULARY = SOURCE_BASE + "def/"
+_REBASED_TEXT = re.compile(re.escape(SOURCE_BASE) + r"(?!def/)")
 
 PREFIXES = {
-    "cc": "https://data.clusterscord.eu/def/",
+    "cc": VOCABULARY,
     "org": "http://www.w3.org/ns/org#",
     "schema": "http://schema.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",
@@ -52,10 +56,21 @@ _TYPE = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 
 
 def rebase(iri: str, base_iri: str, source_base: str = SOURCE_BASE) -> str:
-    """Move an IRI written under the source base onto the configured base."""
-    if base_iri != source_base and iri.startswith(source_base):
+    """Move an IRI written under the source base onto the configured base (not the vocabulary)."""
+    if (
+        base_iri != source_base
+        and iri.startswith(source_base)
+        and not iri.startswith(source_base + "def/")
+    ):
         return base_iri + iri[len(source_base):]
     return iri
+
+
+def rebase_text(text: str, base_iri: str) -> str:
+    """Rebase the IRIs in one of our own SPARQL files (never in request text)."""
+    if base_iri == SOURCE_BASE:
+        return text
+    return _REBASED_TEXT.sub(lambda _match: base_iri, text)
 
 
 def rebase_term(term, base_iri: str, source_base: str = SOURCE_BASE):

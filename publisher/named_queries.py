@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publisher.iris import SOURCE_BASE, rebase_text
+
 _HEADER = re.compile(
     r"^#\s*(title|description)(?:@([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*))?\s*:\s*(.*)$"
 )
@@ -49,23 +51,23 @@ def parse(name: str, text: str) -> NamedQuery:
     return NamedQuery(name, text, titles, descriptions)
 
 
-def load_all(root: Path) -> list[NamedQuery]:
-    """Every named query of the project, in file-name order."""
+def load_all(root: Path, base_iri: str = SOURCE_BASE) -> list[NamedQuery]:
+    """Every named query of the project, in file-name order, rebased onto base_iri."""
     folder = root / "sparql" / "queries"
     if not folder.is_dir():
         return []
     return [
-        parse(path.stem, path.read_text(encoding="utf-8"))
+        parse(path.stem, rebase_text(path.read_text(encoding="utf-8"), base_iri))
         for path in sorted(folder.glob("*.rq"))
         if _NAME.match(path.stem)
     ]
 
 
-def find(root: Path, name: str) -> NamedQuery | None:
+def find(root: Path, name: str, base_iri: str = SOURCE_BASE) -> NamedQuery | None:
     """The named query called name, or None (names outside the pattern are never looked up)."""
     if not _NAME.match(name):
         return None
     path = root / "sparql" / "queries" / f"{name}.rq"
     if not path.is_file():
         return None
-    return parse(name, path.read_text(encoding="utf-8"))
+    return parse(name, rebase_text(path.read_text(encoding="utf-8"), base_iri))

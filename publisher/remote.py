@@ -28,7 +28,7 @@ import requests
 
 from publisher.config import Settings
 from publisher.generation import Generation
-from publisher.iris import PREFIXES
+from publisher.iris import PREFIXES, rebase_text
 from publisher.store import QueryStore
 
 STAGING = "urn:x-clusterscord:staging:"
@@ -164,7 +164,7 @@ class RemoteStore(QueryStore):
 
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None,
               union_default_graph=True):
-        text = _PROLOGUE + bind(sparql, substitutions)
+        text = _PROLOGUE + bind(rebase_text(sparql, self.settings.base_iri), substitutions)
         if default_graph is not None:
             defaults = [g.value for g in default_graph if isinstance(g, ox.NamedNode)]
             defaults = defaults or [EMPTY_GRAPH]

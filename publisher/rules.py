@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.iris import PREFIXES, graph_iri
+from publisher.iris import PREFIXES, graph_iri, rebase_text
 
 RULES_GRAPH = "rules"
 
@@ -30,7 +30,7 @@ def apply(root: Path, base_iri: str, store: ox.Store) -> int:
     target = ox.NamedNode(graph_iri(base_iri, RULES_GRAPH))
     before = _count(store, target)
     for path in rule_files(root):
-        text = path.read_text(encoding="utf-8")
+        text = rebase_text(path.read_text(encoding="utf-8"), base_iri)
         try:
             result = store.query(
                 text, base_iri=base_iri, prefixes=PREFIXES, use_default_graph_as_union=True

@@ -5,7 +5,8 @@ SPARQL 1.1 server in :mod:`publisher.remote`). Every backend returns pyoxigraph 
 objects, so callers never care which one answers. Queries are filled with typed terms
 (``substitutions``), never by pasting request text into query strings. Oxigraph applies a
 substitution to a SELECT only when the query projects that variable, so every SELECT view
-projects the variables it is filled with.
+projects the variables it is filled with. Query texts are our own (views, code) and are
+written against the source base like the data, so they are rebased like the data.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pyoxigraph as ox
 
 from publisher.config import Settings
 from publisher.generation import Generation, Generations
-from publisher.iris import PREFIXES
+from publisher.iris import PREFIXES, rebase_text
 
 
 class QueryStore(abc.ABC):
@@ -73,6 +74,7 @@ class OxigraphStore(QueryStore):
 
     def __init__(self, generation: Generation, store: ox.Store | None = None):
         self.generation = generation
+        self.base_iri = generation.manifest()["base_iri"]
         self._store = store if store is not None else ox.Store.read_only(str(generation.store_path))
 
     @property
@@ -91,7 +93,7 @@ class OxigraphStore(QueryStore):
             kwargs["use_default_graph_as_union"] = union_default_graph
         if named_graphs is not None:
             kwargs["named_graphs"] = named_graphs
-        return self._store.query(sparql, **kwargs)
+        return self._store.query(rebase_text(sparql, self.base_iri), **kwargs)
 
 
 def open_store(settings: Settings, generation: Generation | None = None) -> QueryStore:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from publisher.iris import VOCABULARY
+
 RDF_EXTENSIONS = ("ttl", "jsonld", "nt", "rdf")
 DOC_EXTENSIONS = ("html", "json", *RDF_EXTENSIONS)
 
@@ -43,8 +45,11 @@ def link_for(base_iri: str, iri: str) -> str:
     """Where a page links for an IRI: its document here when it is ours, else the IRI.
 
     An outside IRI whose scheme is not a plain web one links nowhere (``#``), so a
-    ``javascript:`` IRI in the data stays inert on every page.
+    ``javascript:`` IRI in the data stays inert on every page. Vocabulary terms link to
+    this site's own /def/ documentation, whatever the base.
     """
+    if iri.startswith(VOCABULARY):
+        return "/def/" + iri[len(VOCABULARY):]
     path = local_path(base_iri, iri)
     if path is None:
         scheme = iri.partition(":")[0].lower()

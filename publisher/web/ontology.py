@@ -17,7 +17,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template
 
-from publisher.iris import graph_iri
+from publisher.iris import VOCABULARY, graph_iri
 from publisher.sources import ONTOLOGY_GRAPH
 from publisher.store import view
 from publisher.web import caching, documents, i18n
@@ -128,7 +128,7 @@ def ontology_document(fmt, negotiated: bool) -> Response:
         response = Response(serialize(triples, fmt, settings.base_iri),
                             content_type=fmt.content_type)
     else:
-        base = settings.base_iri + "def/"
+        base = VOCABULARY
         terms = ontology_terms()
         if fmt is JSON:
             response = Response(
@@ -163,7 +163,7 @@ def term(name: str):
         return ontology_document(fmt, negotiated=False)
     if not _TERM.match(stem):
         return documents.not_found_response()
-    iri = site().settings.base_iri + "def/" + stem
+    iri = VOCABULARY + stem
     if fmt is None:
         fmt = choose(DOCUMENT_FORMATS)
         if fmt is None:

@@ -201,7 +201,9 @@ def endpoint():
         operation = read_operation()
         named = None
         if operation.query is None and request.method == "GET" and "name" in request.args:
-            named = named_queries.find(site().settings.root, request.args["name"])
+            named = named_queries.find(
+                site().settings.root, request.args["name"], site().settings.base_iri
+            )
             if named is None:
                 raise ProtocolError(404, f"no named query {request.args['name']!r}")
             operation = dataclasses.replace(operation, query=named.text)

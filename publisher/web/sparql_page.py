@@ -57,7 +57,7 @@ def render(query: str | None = None, status: int = 200, **context):
             "description": i18n.pick_label(q.descriptions, lang) or "",
             "href": urls.with_query("/sparql", name=q.name),
         }
-        for q in named_queries.load_all(settings.root)
+        for q in named_queries.load_all(settings.root, settings.base_iri)
     ]
     body = render_template(
         "sparql.html",
