@@ -10,12 +10,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
 from publisher import urls
+from publisher.catalog import dataset_jsonld
 from publisher.iris import entity_iri
 from publisher.store import view
 from publisher.web import caching, documents
 from publisher.web.glance import glance
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, by_extension, choose, not_acceptable
-from publisher.web.present import best, name_key, weakest
+from publisher.web.present import best, json_script, name_key, weakest
 from publisher.web.seatmap import Seat, parse_wkt_point, seat_map
 from publisher.web.site import site
 
@@ -222,7 +223,10 @@ def home():
     early = documents.not_modified(variant)
     if early is not None:
         return early
-    html = render_template("home.html", home=home_data())
+    html = render_template(
+        "home.html", home=home_data(),
+        dataset_jsonld=json_script(dataset_jsonld(site().generation())),
+    )
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = '</index.json>; rel="alternate"; type="application/json"'
     response.vary.add("Accept-Language")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 
@@ -530,3 +531,12 @@ def test_fellow_and_region_seats_are_not_drawn_beyond_map_max_seats(built):
         assert page["seats"][0]["current"]
         project = get(f"{base}/doc/project/clusters-cord.json").json()
         assert len(project["seats"]) == 9  # a project's own members are always drawn
+
+
+def test_home_page_head_carries_the_schema_org_dataset_with_distributions_and_licence(site):
+    html = get(f"{site}/").text
+    block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    dataset = json.loads(block)
+    assert dataset["@type"] == "Dataset"
+    assert dataset["license"]
+    assert {d["encodingFormat"] for d in dataset["distribution"]} >= {"application/n-quads"}
