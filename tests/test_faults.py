@@ -12,12 +12,14 @@ import sys
 import threading
 import time
 
+import pytest
 import requests
 
 from publisher.build import build
 from publisher.config import load_settings
 from publisher.generation import Generations
 from tests import mini_project
+from tests.live import serving
 from tests.test_build import published_answers, tree_digest
 
 NOTE = "https://data.clusterscord.eu/def/note"
@@ -158,3 +160,150 @@ def test_server_killed_mid_request_restarts_on_the_same_intact_data(tmp_path):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+# Killing the build after each step of its progress display. The project is the mini one
+# plus enough real data (8000 valid things) that every step takes a measurable time, so
+# the kill lands inside the step after the line that triggered it.
+BULK_THINGS = 8000
+
+
+def build_steps() -> list[str]:
+    from publisher.build import artefact_steps
+
+    return ["parse sources", "load store", "validate (SHACL)", "apply rules", "statistics",
+            *(name for name, _write in artefact_steps())]
+
+
+def bulk_project(root):
+    mini_project.make(root)
+    rows = "\n".join(
+        f"  <https://data.clusterscord.eu/id/thing/t{i}> a cc:Thing ; "
+        f'skos:prefLabel "Thing {i}"@en ; cc:size {i} ; '
+        f"cc:next <https://data.clusterscord.eu/id/thing/t{i + 1}> ."
+        for i in range(BULK_THINGS)
+    )
+    (root / "data" / "bulk.trig").write_text(
+        "@prefix cc: <https://data.clusterscord.eu/def/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        f"<https://data.clusterscord.eu/graph/bulk> {{\n{rows}\n}}\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def bulk_published(tmp_path_factory):
+    """The bulk project built and published once; tests work on copies of its var."""
+    root = bulk_project(tmp_path_factory.mktemp("bulk") / "project")
+    settings = load_settings(root=root, environ={})
+    build(settings)
+    return settings
+
+
+def copy_published(settings, tmp_path):
+    var = tmp_path / "var"
+    shutil.copytree(settings.var, var, symlinks=True)
+    return settings.replace(var_dir=var)
+
+
+@pytest.mark.parametrize("step", build_steps())
+def test_build_killed_after_each_step_leaves_the_published_data_intact(
+        bulk_published, tmp_path, step):
+    settings = copy_published(bulk_published, tmp_path)
+    generations = Generations(settings.var)
+    before = generations.current()
+    before_bytes = tree_digest(before.path)
+    process = subprocess.Popen(
+        cli(settings.root, "build"), stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "CLUSTERSCORD_VAR_DIR": str(settings.var)},
+    )
+    guard = threading.Timer(180, process.kill)
+    guard.start()
+    seen = []
+    try:
+        for line in process.stderr:
+            seen.append(line)
+            if line.startswith(f"✓ {step} ("):
+                os.kill(process.pid, signal.SIGKILL)
+                break
+        seen += process.stderr.read().splitlines()
+        process.wait()
+    finally:
+        guard.cancel()
+    assert any(line.startswith(f"✓ {step} (") for line in seen), "".join(seen)
+    assert process.returncode == -signal.SIGKILL
+    if any(line.startswith("✓ publish") for line in seen):
+        # The kill came after the atomic swap: the new generation is complete.
+        assert generations.current().manifest()["stats"]["triples"] > 0
+    else:
+        assert generations.current().path == before.path
+        assert tree_digest(before.path) == before_bytes
+        if step != "parse sources":  # the working directory is made after parsing
+            assert any(generations.builds.glob(".tmp-*")), "the killed build was not aside"
+    with serving(settings) as base:
+        assert requests.get(f"{base}/ready", timeout=30).json()["status"] == "ready"
+
+
+def test_a_build_after_a_killed_one_publishes_and_sweeps_what_it_left(bulk_published, tmp_path):
+    settings = copy_published(bulk_published, tmp_path)
+    work = Generations(settings.var).builds / ".tmp-20000101T000000000000Z-killed"
+    (work / "store").mkdir(parents=True)
+    published = build(settings)
+    assert Generations(settings.var).current().path == published.path
+    assert not any(Generations(settings.var).builds.glob(".tmp-*"))
+
+
+def test_two_build_commands_at_once_one_waits_its_turn_refused(bulk_published, tmp_path):
+    settings = copy_published(bulk_published, tmp_path)
+    env = {**os.environ, "CLUSTERSCORD_VAR_DIR": str(settings.var)}
+    first = subprocess.Popen(cli(settings.root, "build"), stderr=subprocess.PIPE, text=True,
+                             env=env)
+    try:
+        for line in first.stderr:
+            if line.startswith("✓ parse sources"):
+                break
+        second = subprocess.run(cli(settings.root, "-q", "build"), capture_output=True,
+                                text=True, timeout=120, env=env)
+        rest = first.stderr.read()
+        first.wait(timeout=180)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert second.returncode == 1
+    assert "another build is running (pid" in second.stderr
+    assert "the published data is unchanged" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert first.returncode == 0, rest
+    assert "✓ publish" in rest
+
+
+@pytest.mark.parametrize("how,says", [
+    ("env", "setting 'max_rows' in environment variable CLUSTERSCORD_MAX_ROWS"),
+    ("base-iri", "base_iri must be an http(s) IRI"),
+    ("toml", "clusterscord.toml"),
+    ("unknown", "unknown setting 'max_rowz'"),
+    ("negative", "query_timeout_s must be positive"),
+    ("port", "port must be between 0 and 65535"),
+])
+def test_configuration_errors_stop_serve_at_start_up_with_exit_2(tmp_path, how, says):
+    settings = published(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLUSTERSCORD_")}
+    args = ["serve", "--port", str(free_port())]
+    if how == "env":
+        env["CLUSTERSCORD_MAX_ROWS"] = "abc"
+    elif how == "base-iri":
+        args += ["--base-iri", "ftp://example.org/"]
+    elif how == "toml":
+        (settings.root / "clusterscord.toml").write_text("max_rows = [unclosed\n")
+    elif how == "unknown":
+        (settings.root / "clusterscord.toml").write_text("max_rowz = 5\n")
+    elif how == "negative":
+        env["CLUSTERSCORD_QUERY_TIMEOUT_S"] = "-1"
+    else:
+        env["CLUSTERSCORD_PORT"] = "99999"
+        args = ["serve"]
+    result = subprocess.run(cli(settings.root, *args), capture_output=True, text=True,
+                            timeout=60, env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("configuration error: ")
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
