@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -93,8 +94,16 @@ def measure(size: int, work: Path, duration: float, levels: list[int], driver: s
     rows: list[dict] = []
     notes: list[str] = []
 
-    def warm(url: str, accept: str) -> None:
-        load.python_http(url, accept, 1, 0.05)
+    answers: dict[str, dict[str, int]] = {}
+
+    def warm(target: str, workload, url: str) -> None:
+        """One request before measuring; its answer's size is kept to compare targets."""
+        try:
+            response = requests.get(url, headers={"Accept": workload.accept}, timeout=120)
+        except requests.RequestException:
+            return
+        if response.status_code == 200 and workload.kind == "query":
+            answers.setdefault(workload.name, {})[target] = _size(response)
 
     def record(target, workload, level, measurement):
         row = {"target": target, "workload": workload.name, "concurrency": level,
@@ -107,6 +116,8 @@ def measure(size: int, work: Path, duration: float, levels: list[int], driver: s
     if "a" in want:
         store = ox.Store.read_only(str(generation.store_path))
         for workload in mix:
+            result = store.query(workload.text, use_default_graph_as_union=True)
+            answers.setdefault(workload.name, {})["a"] = sum(1 for _ in result)
             for level in levels:
                 def call(text=workload.text):
                     _consume(store.query(text, use_default_graph_as_union=True))
@@ -121,12 +132,12 @@ def measure(size: int, work: Path, duration: float, levels: list[int], driver: s
         with targets.our_server(root, settings.workers, settings.threads,
                                 logs / "ours.log") as (base, process):
             for workload in mix:
-                warm(targets.query_url("ours", base, workload.text), workload.accept)
+                warm("b", workload, targets.query_url("ours", base, workload.text))
                 for level in levels:
                     url = targets.query_url("ours", base, workload.text)
                     record("b", workload, level, http(url, workload.accept, level, duration))
             for workload in page_mix:
-                warm(base + workload.text, workload.accept)
+                warm("b", workload, base + workload.text)
                 for level in levels:
                     record("b", workload, level,
                            http(base + workload.text, workload.accept, level, duration))
@@ -137,7 +148,7 @@ def measure(size: int, work: Path, duration: float, levels: list[int], driver: s
             base, process
         ):
             for workload in mix:
-                warm(targets.query_url("oxigraph", base, workload.text), workload.accept)
+                warm("c", workload, targets.query_url("oxigraph", base, workload.text))
                 for level in levels:
                     url = targets.query_url("oxigraph", base, workload.text)
                     record("c", workload, level, http(url, workload.accept, level, duration))
@@ -154,7 +165,7 @@ def measure(size: int, work: Path, duration: float, levels: list[int], driver: s
             ):
                 figures["virtuoso_load_seconds"] = round(time.perf_counter() - started, 1)
                 for workload in mix:
-                    warm(targets.query_url("virtuoso", base, workload.text), workload.accept)
+                    warm("d", workload, targets.query_url("virtuoso", base, workload.text))
                     for level in levels:
                         url = targets.query_url("virtuoso", base, workload.text)
                         record("d", workload, level,
@@ -162,14 +173,25 @@ def measure(size: int, work: Path, duration: float, levels: list[int], driver: s
                 memory["virtuoso_rss_mb"] = round(targets.rss_mb(process.pid), 1)
 
     add_ratios(rows)
+    for name, sizes in answers.items():
+        if len(set(sizes.values())) > 1:
+            notes.append(f"answers differ for {name!r}: {sizes} (rows or triples per target)")
     return {
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": _cpus(), "python": platform.python_version(),
                     "pyoxigraph": ox.__version__ if hasattr(ox, "__version__") else "?"},
         "size": size, "duration_s": duration, "concurrency": levels, "driver": driver,
         "build": figures, "memory": memory, "hub": summary["hub"],
-        "notes": notes, "rows": rows,
+        "notes": notes, "answers": answers, "rows": rows,
     }
+
+
+def _size(response) -> int:
+    """Rows of a SPARQL JSON answer, or triples of an N-Triples one."""
+    if "json" in response.headers.get("Content-Type", ""):
+        data = response.json()
+        return len(data["results"]["bindings"]) if "results" in data else 1
+    return sum(1 for line in response.text.splitlines() if line.strip())
 
 
 def _cpus() -> int:
