@@ -314,13 +314,7 @@ class Generator:
         return f"{graph} {{\n{provenance}\n" + "\n".join(body) + "\n}\n"
 
     def write(self, out: Path, project_root: Path) -> dict:
-        for folder in COPIED_FOLDERS:
-            source = project_root / folder
-            target = out / folder
-            if target.exists():
-                shutil.rmtree(target)
-            if source.is_dir():
-                shutil.copytree(source, target)
+        copy_folders(out, project_root, COPIED_FOLDERS)
         for name in COPIED_FILES:
             if (project_root / name).is_file():
                 shutil.copyfile(project_root / name, out / name)
@@ -383,6 +377,17 @@ class Generator:
     def _write(self, path: Path, body: str) -> Path:
         path.write_text(PREFIXES + body, encoding="utf-8")
         return path
+
+
+def copy_folders(out: Path, project_root: Path, folders) -> None:
+    """Replace ``folders`` under ``out`` with the real project's copies."""
+    for folder in folders:
+        source = project_root / folder
+        target = out / folder
+        if target.exists():
+            shutil.rmtree(target)
+        if source.is_dir():
+            shutil.copytree(source, target)
 
 
 def generate(target: int, out: Path, project_root: Path, seed: int = 2010) -> dict:

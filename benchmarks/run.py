@@ -56,6 +56,8 @@ def prepare(size: int, work: Path, seed: int, quiet: bool) -> tuple[Path, dict, 
         summary = generate.generate(size, root, ROOT, seed)
         summary["generate_seconds"] = round(time.perf_counter() - started, 2)
         summary_path.write_text(json.dumps(summary, indent=2))
+    # The pages read their view queries at request time: keep them in step with the code.
+    generate.copy_folders(root, ROOT, ("sparql/views", "sparql/queries"))
     settings = load_settings(root=root, environ={})
     generation = Generations(settings.var).current_or_none()
     stale = generation is None or (
