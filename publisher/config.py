@@ -36,8 +36,9 @@ class Settings:
     remote_store_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8080
-    workers: int = 2
-    threads: int = 4
+    workers: int = 4
+    threads: int = 8
+    keepalive_s: int = 10
     query_timeout_s: float = 10.0
     query_workers: int = 2
     query_memory_mb: int = 1024

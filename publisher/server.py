@@ -26,6 +26,9 @@ class _Gunicorn(BaseApplication):
             "threads": s.threads,
             "timeout": max(30, int(s.query_timeout_s * 3)),
             "graceful_timeout": 10,
+            # Longer than a client's pause between requests, even when the workers are busy:
+            # a short one closes connections the client is about to reuse.
+            "keepalive": s.keepalive_s,
             "max_requests": 10000,
             "max_requests_jitter": 1000,
             "accesslog": "-",
