@@ -307,3 +307,18 @@ def test_configuration_errors_stop_serve_at_start_up_with_exit_2(tmp_path, how, 
     assert result.stderr.startswith("configuration error: ")
     assert says in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_with_no_build_builds_first_then_serves(tmp_path):
+    root = mini_project.make(tmp_path / "project")
+    port = free_port()
+    server = subprocess.Popen(cli(root, "serve", "--port", str(port)), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/ready", server)
+        ready = requests.get(f"http://127.0.0.1:{port}/ready", timeout=10).json()
+        assert ready["generation"] == Generations(root / "var").current().id
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _out, err = server.communicate(timeout=30)
+    assert "no published build yet: building first" in err
