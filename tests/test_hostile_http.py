@@ -12,8 +12,12 @@ log must show no unhandled exception.
 from __future__ import annotations
 
 import http.client
+import json
 import re
+import signal
 import socket
+import threading
+import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -273,3 +277,30 @@ def test_forwarded_headers_do_not_change_links_or_the_base(server, port, entitie
 def test_the_server_logged_no_unhandled_exception(server):
     logged = server.log_text()
     assert "Traceback" not in logged and "Exception on" not in logged, logged[-4000:]
+
+
+def test_access_log_has_one_json_line_per_request_with_its_time(server):
+    requests.get(server.base + "/search?q=access-log-probe", timeout=GUARD_S)
+    time.sleep(0.5)
+    lines = [json.loads(line) for line in server.log_text().splitlines()
+             if line.startswith("{") and "access-log-probe" not in line
+             and '"/search"' in line]
+    assert lines, "no JSON access line for /search"
+    assert {"ts", "method", "path", "status", "ms", "generation"} <= set(lines[-1])
+    assert isinstance(lines[-1]["ms"], float) and lines[-1]["generation"]
+
+
+def test_sigterm_lets_a_request_in_flight_finish(built, tmp_path):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?x (!<urn:x:none>|^!<urn:x:none>)* ?y }"
+    with production(built.settings.var, tmp_path / "server.log", query_timeout_s=3,
+                    workers=1) as running:
+        outcome = {}
+        client = threading.Thread(target=lambda: outcome.update(response=requests.get(
+            running.base + "/sparql", params={"query": slow}, timeout=GUARD_S)))
+        client.start()
+        time.sleep(1)
+        running.process.send_signal(signal.SIGTERM)
+        client.join(timeout=GUARD_S)
+        running.process.wait(timeout=GUARD_S)
+    assert outcome["response"].status_code == 503
+    assert "time limit" in outcome["response"].text
