@@ -162,3 +162,30 @@ def test_build_with_sparql_engine_refuses_violation_and_leaves_published_generat
     assert violation.files == ("data/things.trig",)
     assert Generations(settings.var).current().id == published.id
     assert not list(Generations(settings.var).builds.glob(".tmp-*"))
+
+
+BROKEN = ROOT / "tests" / "fixtures" / "broken"
+
+
+@pytest.fixture(scope="module")
+def real_project():
+    return load_sources(ROOT, SOURCE_BASE), load_shapes(ROOT, SOURCE_BASE)
+
+
+@pytest.mark.parametrize("case", [None, *sorted(p.stem for p in BROKEN.glob("*.trig"))])
+def test_project_shapes_on_real_data_and_each_broken_fixture_report_as_pyshacl(real_project,
+                                                                              case):
+    from dataclasses import replace
+
+    from publisher.sources import parse_file
+
+    sources, shapes = real_project
+    if case is not None:
+        extra = parse_file(BROKEN / f"{case}.trig", SOURCE_BASE)
+        sources = replace(sources, quads=[*sources.quads, *extra])
+    expected = validate(sources, shapes)
+    store = ox.Store()
+    store.bulk_extend(sources.quads)
+    actual = validate_store(store, shapes, sources.origins)
+    assert Counter(map(_key, actual.results)) == Counter(map(_key, expected.results))
+    assert actual.conforms == (case is None)
