@@ -136,9 +136,28 @@ def _evaluate(store: QueryStore, job: Job):
     (The protocol leaves the base IRI to the service; a remote backend applies its own.)
     """
     if isinstance(store, OxigraphStore):
-        dataset = _dataset(job) or {"use_default_graph_as_union": True}
+        union = {} if has_dataset_clause(job.query) else {"use_default_graph_as_union": True}
+        dataset = _dataset(job) or union
         return store.raw.query(job.query, prefixes=PREFIXES, base_iri=job.base_iri, **dataset)
     return store.query(job.query, **_dataset(job))
+
+
+def has_dataset_clause(text: str) -> bool:
+    """True when the query names its own dataset (FROM / FROM NAMED).
+
+    Then the union default graph must not apply: the query's dataset rules, as the
+    protocol says. Keywords cannot be escaped, so a query without the letters "from" has
+    no dataset clause; any other query is parsed to be sure.
+    """
+    if "from" not in text.lower():
+        return False
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parsed = parseQuery(text)
+    except Exception:  # noqa: BLE001 - the store's own parser reports real syntax errors
+        return False
+    return any(getattr(part, "datasetClause", None) for part in parsed)
 
 
 def _dataset(job: Job) -> dict:

@@ -288,3 +288,25 @@ def test_results_page_links_iris_and_escapes_literals(url):
     assert f'href="{KASEI}' in page.text
     assert "&lt;b&gt;bold&lt;/b&gt;" in page.text and "<b>bold</b>" not in page.text
     assert json.dumps("x")  # the page is HTML, not JSON
+
+
+def count(url, query, **params) -> int:
+    response = get(url, query, params=params, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_from_in_the_query_replaces_the_union_default_graph(url):
+    every = count(url, COUNT_ALL)
+    one = count(url, f"SELECT (COUNT(*) AS ?n) FROM <{KASEI}data1.rdf> WHERE {{ ?s ?p ?o }}")
+    assert 0 < one < every
+    assert count(url, "SELECT (COUNT(*) AS ?n) FROM <file:///etc/passwd> WHERE { ?s ?p ?o }") == 0
+    named = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{KASEI}data1.rdf> WHERE {{ ?s ?p ?o }}"
+    assert count(url, named) == 0, "FROM NAMED alone leaves an empty default graph"
+
+
+def test_protocol_graphs_override_from_in_the_query(url):
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{KASEI}data1.rdf> WHERE {{ ?s ?p ?o }}"
+    both = count(url, query, **{"default-graph-uri": f"{KASEI}data2.rdf"})
+    only_data2 = f"SELECT (COUNT(*) AS ?n) FROM <{KASEI}data2.rdf> WHERE {{ ?s ?p ?o }}"
+    assert both == count(url, only_data2)
