@@ -47,6 +47,7 @@ class Settings:
     max_query_chars: int = 100_000
     page_size: int = 50
     map_max_seats: int = 500  # a map of more seats is not drawn (fellow members, regions)
+    map_max_member_seats: int = 1000  # an entity's own members' seats, drawn up to this many
     trust_forwarded: bool = False
     service_allowlist: tuple[str, ...] = ()
     cache_max_age_s: int = 300

@@ -79,6 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "entity.incoming": {"en": "Linked from", "cs": "Odkazují sem"},
     "entity.incoming.count": {"en": "{count} in all", "cs": "celkem {count}"},
     "entity.more": {"en": "Next {size}", "cs": "Dalších {size}"},
+    "entity.members.shown": {"en": "{first}–{last} of {count}", "cs": "{first}–{last} z {count}"},
     "entity.first": {"en": "Back to the first page", "cs": "Zpět na první stránku"},
     "entity.sources": {"en": "Sources", "cs": "Zdroje"},
     "entity.source": {"en": "Source", "cs": "Zdroj"},

@@ -148,6 +148,10 @@ ENTITY_PAGE = {"type": "object", "required": ["iri", "url", "lang", "label", "ty
         "confidence": {"enum": ["high", "medium", "low", None],
                        "description": "The membership's surest source, capped by a "
                                       "confidence flag on the membership."}}}},
+    "members_page": {"type": "object", "description": "The members listed are one page "
+                     "of at most page_size.", "properties": {
+        "count": {"type": "integer"}, "offset": {"type": "integer"},
+        "next": {"type": ["string", "null"]}, "first": {"type": ["string", "null"]}}},
     "seats": {"type": "array", "items": {"type": "object", "properties": {
         "label": {"type": "string"}, "url": {"type": "string"},
         "lat": {"type": "number"}, "long": {"type": "number"},

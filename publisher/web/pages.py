@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 
 from publisher import urls
 from publisher.catalog import dataset_jsonld
+from publisher.describe import with_values
 from publisher.iris import entity_iri
 from publisher.store import view
 from publisher.web import caching, documents
@@ -67,24 +68,40 @@ def document(kind: str, name: str):
 
 
 def entity_extras(description, describe) -> dict:
-    """Members with roles and a map of seats, for the entities that have them."""
+    """Members with roles (one page of them) and a map of seats, for the entities that have
+    them. The page shows at most ``page_size`` members, with their count and a link to the
+    next ones, so its size depends on the page asked for, never on the store."""
     store = describe.store
     root = documents.views_root()
     subject = ox.NamedNode(description.iri)
     members = [row for row in store.select(view(root, "members"), focus=subject)
                if row["g"].value not in describe.derived_graphs]
-    seats_rows = seat_rows(describe, root, subject)
-    iris = {row[name].value for row in members for name in ("org", "role") if name in row}
-    iris |= {row["org"].value for row in seats_rows} | {row["site"].value for row in seats_rows}
-    labels = describe.labels_of(iris)
     p = documents.presenter()
-    member_list = member_rows(p, members, labels)
+    member_labels = describe.labels_of(
+        {row[name].value for row in members for name in ("org", "role") if name in row}
+    )
+    every_member = member_rows(p, members, member_labels)
+    offset = members_offset(len(every_member))
+    member_list = every_member[offset:offset + describe.page_size]
+    after = offset + len(member_list)
+    members_page = {
+        "count": len(every_member),
+        "offset": offset,
+        "next": members_url(after) if after < len(every_member) else None,
+        "first": members_url(0) if offset else None,
+    }
+    seats_rows = seat_rows(describe, root, subject)
+    labels = describe.labels_of(
+        {row["org"].value for row in seats_rows} | {row["site"].value for row in seats_rows}
+    )
     drawn = seat_map(seat_list(p, seats_rows, labels, description.iri))
     return {
         "members": member_list,
+        "members_page": members_page,
         "seat_map": drawn,
         "json_extra": {
             "members": [{k: v for k, v in m.items() if k != "sort"} for m in member_list],
+            "members_page": members_page,
             "seats": [
                 {"label": s.label, "url": s.href, "lat": s.lat, "long": s.lon, "place": s.place,
                  "current": s.current}
@@ -94,6 +111,22 @@ def entity_extras(description, describe) -> dict:
     }
 
 
+def members_offset(count: int) -> int:
+    """The first member the page shows (?members=N), within the list."""
+    try:
+        offset = int(request.args.get("members", 0))
+    except ValueError:
+        return 0
+    return max(0, min(offset, count))
+
+
+def members_url(offset: int) -> str:
+    args = {k: v for k, v in request.args.items() if k != "members"}
+    if offset:
+        args["members"] = str(offset)
+    return urls.with_query(request.path, **args) + "#members"
+
+
 ORG = "http://www.w3.org/ns/org#"
 IN_REGION = "def/inRegion"
 
@@ -101,27 +134,30 @@ IN_REGION = "def/inRegion"
 def seat_rows(describe, root, subject: ox.NamedNode) -> list[dict]:
     """Seats for the map: the entity's own and its members', then (secondary) those of the
     organisations sharing a collaboration with it, then those of the organisations in it
-    (a region). Fellows and regions count first, from the build's incoming-link counts:
-    a map of more than ``map_max_seats`` is not drawn."""
+    (a region). Members, fellows and regions count first, from the build's incoming-link
+    counts: the seats of more than ``map_max_member_seats`` members, or ``map_max_seats``
+    fellows or organisations in a region, are not drawn."""
     store, limit = describe.store, site().settings.map_max_seats
 
     def links(iri: ox.NamedNode, predicate: str) -> int:
         return dict(describe.count_incoming(iri)).get(predicate, 0)
 
     def seats_of(name: str, focus: ox.NamedNode) -> list[dict]:
-        rows = store.select(view(root, name), focus=focus)
+        rows = store.select(with_values(view(root, name), "focus", [focus]))
         for row in rows:
             row.setdefault("org", focus)
         return rows
 
-    rows = seats_of("seats", subject)
+    own_members = links(subject, ORG + "organization")
+    many = own_members > site().settings.map_max_member_seats
+    rows = seats_of("own-seats" if many else "seats", subject)
     for row in store.select(view(root, "collaborations"), focus=subject):
         collaboration = row["collaboration"]
         if links(collaboration, ORG + "organization") <= limit:
             rows += seats_of("seats", collaboration)
     in_region = site().settings.base_iri + IN_REGION
     if links(subject, in_region) and links(subject, in_region) <= limit:
-        rows += store.select(view(root, "seats-in-region"), focus=subject)
+        rows += store.select(with_values(view(root, "seats-in-region"), "focus", [subject]))
     return rows
 
 
@@ -167,9 +203,10 @@ def _order(row) -> float:
 
 
 def seat_list(p, rows, labels, focus: str) -> list[Seat]:
-    """One seat per organisation; the focus's own seat is marked as the current one."""
+    """One seat per organisation (WGS84 coordinates before a WKT point); the focus's own
+    seat is marked as the current one."""
     seats: dict[str, Seat] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda row: "lat" not in row):
         point = None
         if "lat" in row and "long" in row:
             try:

@@ -540,3 +540,60 @@ def test_home_page_head_carries_the_schema_org_dataset_with_distributions_and_li
     assert dataset["@type"] == "Dataset"
     assert dataset["license"]
     assert {d["encodingFormat"] for d in dataset["distribution"]} >= {"application/n-quads"}
+
+
+def _big_project(root, members: int):
+    """The mini project plus one project with ``members`` partners, each with a seat."""
+    pages_fixture.make(root, links=0)
+    org, cc = "http://www.w3.org/ns/org#", BASE + "def/"
+    wgs = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+    big = f"<{BASE}id/project/big>"
+    lines = [f"<{BASE}graph/big> {{",
+             f'{big} a <{org}OrganizationalCollaboration> ; '
+             f'<http://www.w3.org/2004/02/skos/core#prefLabel> "Big"@en .']
+    for n in range(members):
+        member, seat = f"<{BASE}id/organisation/m{n:05d}>", f"<{BASE}id/place/m{n:05d}>"
+        lines += [
+            f'{member} a <{org}FormalOrganization> ; '
+            f'<http://www.w3.org/2004/02/skos/core#prefLabel> "Member {n:05d}"@en ; '
+            f"<{org}hasSite> {seat} .",
+            f'{seat} <{wgs}lat> "{49 + n % 100 / 100}" ; <{wgs}long> "{15 + n % 90 / 100}" .',
+            f"<{BASE}id/membership/m{n:05d}> a <{org}Membership> ; <{org}organization> {big} ; "
+            f"<{org}member> {member} ; <{org}role> <{cc}role/partner> .",
+        ]
+    lines.append("}")
+    (root / "data" / "big.trig").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    root = _big_project(tmp_path_factory.mktemp("pages-big"), 2000)
+    settings = load_settings(root=root, environ={})
+    build(settings)
+    with serving(settings) as base:
+        yield base
+
+
+def test_project_of_2000_members_lists_one_page_of_them_with_a_link_to_the_rest(big):
+    response = get(f"{big}/doc/project/big", BROWSER)
+    assert response.status_code == 200
+    assert len(response.content) < 100_000  # bounded by page_size, not by the members
+    table = response.text.split('<section class="members"')[1].split("</section>")[0]
+    assert table.count('href="/doc/organisation/m') == 50
+    assert "1–50 of 2000" in table
+    assert 'href="/doc/project/big?members=50#members"' in table
+    page = get(f"{big}/doc/project/big.json").json()
+    assert len(page["members"]) == 50
+    assert page["members_page"]["count"] == 2000
+    seen = {m["iri"] for m in page["members"]}
+    last = get(f"{big}/doc/project/big.json?members=1950").json()
+    assert len(last["members"]) == 50 and last["members_page"]["next"] is None
+    assert not seen & {m["iri"] for m in last["members"]}
+    assert len(page["seats"]) <= 1  # 2,000 members' seats are more than a map draws
+
+
+def test_organisation_of_a_2000_member_project_stays_small(big):
+    response = get(f"{big}/doc/organisation/m00007", BROWSER)
+    assert response.status_code == 200
+    assert len(response.content) < 100_000
