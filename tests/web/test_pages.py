@@ -597,3 +597,9 @@ def test_organisation_of_a_2000_member_project_stays_small(big):
     response = get(f"{big}/doc/organisation/m00007", BROWSER)
     assert response.status_code == 200
     assert len(response.content) < 100_000
+
+
+def test_a_label_without_language_shows_no_empty_language_tag(site):
+    html = get(f"{site}/doc/region/CZ").text
+    assert '<span class="tag">—</span>' not in html
+    assert '<p class="alt-label" lang="">CZ</p>' in html
