@@ -51,6 +51,8 @@ class Settings:
     trust_forwarded: bool = False
     service_allowlist: tuple[str, ...] = ()
     cache_max_age_s: int = 300
+    cache_max_bytes: int = 64 * 2**20  # generation cache per web worker (0: no cache)
+    cache_max_entry_bytes: int = 2**20  # larger answers are not kept
     changes_page_size: int = 100
     ldes_polling_interval_s: int = 3600
     shacl_engine: str = "auto"

@@ -33,6 +33,7 @@ def create_app(settings: Settings) -> Flask:
     from publisher.web import (
         accesslog,
         browse,
+        cache,
         external_links,
         harvest,
         ontology,
@@ -74,6 +75,8 @@ def create_app(settings: Settings) -> Flask:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+    cache.install(app, settings, app.extensions["clusterscord"].generations)
 
     @app.errorhandler(NoPublishedGenerationError)
     def no_data(exc):

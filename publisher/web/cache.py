@@ -1,0 +1,259 @@
+"""The generation cache: answers derived from the store, kept until the next build.
+
+Data only changes with a build, so every successful GET (and /sparql POST) answer is
+immutable until the ``current`` pointer moves. This WSGI middleware sits in front of
+Flask: a hit skips routing, the store and rendering and replays the stored status, headers
+and body byte for byte (a conditional request gets its 304 from the stored validators).
+Entries are keyed by the generation, the method, path and query string, the body of a
+POST, and every request header an answer varies on (Accept, Accept-Language, the language
+cookie, Accept-Encoding, Content-Type, Host, the forwarded host and scheme). Only 200
+answers without Set-Cookie and under ``cache_max_entry_bytes`` are stored; the whole cache
+stays under ``cache_max_bytes`` (least recently used entries go first); one cache per
+worker process. Dumps (already
+files), static assets and the health probes pass straight through.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+
+from werkzeug.datastructures import Headers
+from werkzeug.http import is_resource_modified, parse_date, remove_entity_headers, unquote_etag
+
+from publisher.web.i18n import COOKIE
+
+logger = logging.getLogger("clusterscord.access")
+
+BYPASS_PREFIXES = ("/dumps/", "/static/", "/health", "/ready")
+POST_PATHS = ("/sparql", "/sparql/")
+VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING", "CONTENT_TYPE",
+                "HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO")
+# What a stored entry costs beyond its body: the key, the header list, the bookkeeping.
+ENTRY_OVERHEAD = 512
+
+
+@dataclass(frozen=True)
+class Entry:
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str | None
+    last_modified: object
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + ENTRY_OVERHEAD
+
+
+class GenerationCache:
+    """WSGI middleware; ``pointer`` returns the published generation's id (None: none)."""
+
+    def __init__(self, app, pointer, max_bytes: int, max_entry_bytes: int,
+                 max_request_bytes: int):
+        self.app = app
+        self.pointer = pointer
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = min(max_entry_bytes, max_bytes)
+        self.max_request_bytes = max_request_bytes
+        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self.size = 0
+        self.hits = self.misses = 0
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "")
+        if (method not in ("GET", "HEAD", "POST") or path.startswith(BYPASS_PREFIXES)
+                or (method == "POST" and path not in POST_PATHS)
+                or "HTTP_RANGE" in environ or "HTTP_IF_MATCH" in environ):
+            return self.app(environ, start_response)
+        generation = self.pointer()
+        if generation is None:
+            return self.app(environ, start_response)
+        body = b""
+        if method == "POST":
+            body = self._read_body(environ)
+            if body is None:
+                return self.app(environ, start_response)
+        key = self._key(environ, generation, "GET" if method == "HEAD" else method, path, body)
+        entry = self._get(key, generation)
+        if entry is not None:
+            return self._replay(entry, environ, start_response, method, generation)
+        if method == "HEAD":
+            return self.app(environ, start_response)
+        return self._record(key, generation, environ, start_response)
+
+    # -- keys and storage -------------------------------------------------------------
+
+    def _read_body(self, environ) -> bytes | None:
+        """The POST body (put back for the application), or None when it is not cacheable."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            return None
+        if length < 0 or length > self.max_request_bytes:
+            return None
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body
+
+    def _key(self, environ, generation: str, method: str, path: str, body: bytes) -> tuple:
+        return (generation, method, path, environ.get("QUERY_STRING", ""),
+                *(environ.get(name, "") for name in VARY_HEADERS),
+                _language_cookie(environ.get("HTTP_COOKIE", "")), body)
+
+    def _get(self, key: tuple, generation: str) -> Entry | None:
+        with self._lock:
+            if generation != self._generation:
+                self._entries.clear()
+                self.size, self._generation = 0, generation
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry
+
+    def _put(self, key: tuple, generation: str, entry: Entry) -> None:
+        with self._lock:
+            if generation != self._generation or key in self._entries:
+                return
+            self._entries[key] = entry
+            self.size += entry.size
+            while self.size > self.max_bytes and self._entries:
+                _old, evicted = self._entries.popitem(last=False)
+                self.size -= evicted.size
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # -- answering --------------------------------------------------------------------
+
+    def _replay(self, entry: Entry, environ, start_response, method: str, generation: str):
+        started = time.perf_counter()
+        validated = entry.etag is not None or entry.last_modified is not None
+        if validated and method != "POST" and not is_resource_modified(
+            environ, etag=entry.etag, last_modified=entry.last_modified
+        ):
+            headers = Headers(list(entry.headers))
+            remove_entity_headers(headers)
+            start_response("304 Not Modified", headers.to_wsgi_list())
+            _log(environ, 304, 0, started, generation)
+            return []
+        start_response(entry.status, list(entry.headers))
+        _log(environ, 200, len(entry.body), started, generation)
+        return [] if method == "HEAD" else [entry.body]
+
+    def _record(self, key: tuple, generation: str, environ, start_response):
+        seen: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, capture)
+        if not self._storable(seen):
+            return result
+        return self._collect(result, key, generation, seen)
+
+    def _storable(self, seen: dict) -> bool:
+        if not seen.get("status", "").startswith("200"):
+            return False
+        for name, value in seen["headers"]:
+            lowered = name.lower()
+            if lowered == "set-cookie":
+                return False
+            if lowered == "cache-control" and ("no-store" in value or "private" in value):
+                return False
+            if lowered == "content-length" and int(value) > self.max_entry_bytes:
+                return False
+        return True
+
+    def _collect(self, result, key: tuple, generation: str, seen: dict):
+        """Pass the body through, keeping a copy; store it once it is whole, before its
+        last chunk leaves (a client may ask again as soon as it has the answer)."""
+        chunks: list[bytes] | None = []
+        size = 0
+        try:
+            iterator = iter(result)
+            pending = next(iterator, None)
+            while pending is not None:
+                following = next(iterator, None)
+                size += len(pending)
+                if chunks is not None and size <= self.max_entry_bytes:
+                    chunks.append(pending)
+                else:
+                    chunks = None
+                if following is None and chunks is not None:
+                    headers = tuple((name, value) for name, value in seen["headers"])
+                    etag, last_modified = _validators(headers)
+                    self._put(key, generation, Entry(seen["status"], headers, b"".join(chunks),
+                                                     etag, last_modified))
+                yield pending
+                pending = following
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+
+
+def _language_cookie(header: str) -> str:
+    if COOKIE not in header:
+        return ""
+    try:
+        morsel = SimpleCookie(header).get(COOKIE)
+    except CookieError:
+        return header
+    return morsel.value if morsel else ""
+
+
+def _validators(headers) -> tuple[str | None, object]:
+    etag = last_modified = None
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "etag":
+            etag = unquote_etag(value)[0]
+        elif lowered == "last-modified":
+            last_modified = parse_date(value)
+    return etag, last_modified
+
+
+def _log(environ, status: int, size: int, started: float, generation: str) -> None:
+    """The access log line a hit would otherwise miss (the application never saw it)."""
+    logger.info(json.dumps({
+        "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "method": environ.get("REQUEST_METHOD"),
+        "path": environ.get("PATH_INFO"),
+        "status": status,
+        "ms": round((time.perf_counter() - started) * 1000, 2),
+        "bytes": size,
+        "generation": generation,
+        "remote": environ.get("REMOTE_ADDR"),
+        "ua": (environ.get("HTTP_USER_AGENT") or "")[:200] or None,
+        "cache": "hit",
+    }, ensure_ascii=False))
+
+
+def install(app, settings, generations) -> None:
+    """Put the cache in front of the Flask application (``cache_max_bytes`` 0: none)."""
+    if settings.cache_max_bytes <= 0 or settings.cache_max_entry_bytes <= 0:
+        return
+    link = generations.current_link
+
+    def pointer() -> str | None:
+        try:
+            return os.path.basename(os.readlink(link))
+        except OSError:
+            return None
+
+    app.wsgi_app = GenerationCache(app.wsgi_app, pointer, settings.cache_max_bytes,
+                                   settings.cache_max_entry_bytes, settings.max_request_bytes)
