@@ -39,6 +39,7 @@ class Settings:
     workers: int = 4
     threads: int = 8
     keepalive_s: int = 10
+    max_requests: int = 100_000  # a web worker is recycled after about this many (0: never)
     query_timeout_s: float = 10.0
     query_workers: int = 2
     query_memory_mb: int = 1024

@@ -261,6 +261,28 @@ class QueryPool:
         with self._lock:
             self._count -= 1
 
+    def warm(self) -> None:
+        """Start every worker now (in the background), so no request waits for one."""
+        def start() -> None:
+            started = []
+            try:
+                while len(started) < self.size:
+                    with self._lock:
+                        if self._count >= self.size:
+                            break
+                        self._count += 1
+                    try:
+                        started.append(_Worker(self._context, self.settings))
+                    except Exception:
+                        with self._lock:
+                            self._count -= 1
+                        raise
+            finally:
+                for worker in started:
+                    self._idle.put(worker)
+
+        threading.Thread(target=start, name="query-pool-warm", daemon=True).start()
+
     def close(self) -> None:
         """Stop the idle workers (busy ones are killed when their streams close)."""
         while True:

@@ -1,10 +1,17 @@
 """Run the web application under a production WSGI server (gunicorn, threaded workers).
 
 Each worker opens the published store read-only; workers are recycled after a bounded
-number of requests and shut down gracefully on SIGTERM.
+number of requests and shut down gracefully on SIGTERM. A new worker starts its query
+processes as soon as it has loaded the application (so its first query does not wait for
+them); an exiting worker stops them and leaves with ``os._exit``: the interpreter's own
+teardown destroyed the embedded store after its runtime and crashed (SIGSEGV) every time.
 """
 
 from __future__ import annotations
+
+import logging
+import os
+import sys
 
 from gunicorn.app.base import BaseApplication
 
@@ -29,18 +36,45 @@ class _Gunicorn(BaseApplication):
             # Longer than a client's pause between requests, even when the workers are busy:
             # a short one closes connections the client is about to reuse.
             "keepalive": s.keepalive_s,
-            "max_requests": 10000,
-            "max_requests_jitter": 1000,
+            "max_requests": s.max_requests,
+            "max_requests_jitter": s.max_requests // 10,
             "accesslog": "-",
             "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms',
             "control_socket_disable": True,
             "forwarded_allow_ips": "*" if s.trust_forwarded else "127.0.0.1",
+            "post_worker_init": _warm_worker,
+            "worker_exit": _leave_worker,
         }
         for key, value in options.items():
             self.cfg.set(key, value)
 
     def load(self):
         return create_app(self.settings)
+
+
+def _query_pool(app):
+    from publisher.web.sparql import pool
+
+    with app.app_context():
+        return pool()
+
+
+def _warm_worker(worker) -> None:
+    """gunicorn hook, in a new worker once the application is loaded: start its pool."""
+    _query_pool(worker.wsgi).warm()
+
+
+def _leave_worker(_arbiter, worker) -> None:
+    """gunicorn hook, in an exiting worker: stop its query processes, flush, leave at once."""
+    app = getattr(worker, "wsgi", None)
+    if app is not None:
+        pool = app.extensions.get("sparql_pool")
+        if pool is not None:
+            pool.close()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def serve(settings: Settings, dev: bool = False) -> None:
