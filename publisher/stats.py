@@ -5,6 +5,8 @@ Counts are materialised here so that no request ever has to scan the store for t
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pyoxigraph as ox
 
 # Authorities the graph links to instead of minting: name → IRI namespace.
@@ -19,63 +21,56 @@ AUTHORITIES = {
     "wikidata": "http://www.wikidata.org/entity/",
 }
 
-_QUERIES = {
-    "triples": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "distinct_subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "distinct_objects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }",
-}
-
-
-def _scalar(store: ox.Store, query: str, **bindings) -> int:
-    for row in store.query(query, substitutions=_vars(bindings)):
-        return int(row["n"].value)
-    return 0
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def compute(store: ox.Store, base_iri: str) -> dict:
-    """Dataset, graph, class, property and linkset counts of the store."""
-    result = {name: _scalar(store, q) for name, q in _QUERIES.items()}
+    """Dataset, graph, class, property and linkset counts of the named graphs, in one pass
+    over the store's quads (a dozen COUNT queries each scanned it: 59 s at 2M quads)."""
     entity_prefix = base_iri + "id/"
-    result["entities"] = _scalar(
-        store,
-        "SELECT ?prefix (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        "FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) } GROUP BY ?prefix",
-        prefix=ox.Literal(entity_prefix),
-    )
-    result["graphs"] = {
-        row["g"].value: int(row["n"].value)
-        for row in store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-        )
-    }
-    result["class_partitions"] = {
-        row["c"].value: int(row["n"].value)
-        for row in store.query(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } "
-            "GROUP BY ?c ORDER BY ?c"
-        )
-    }
-    result["property_partitions"] = {
-        row["p"].value: int(row["n"].value)
-        for row in store.query(
-            "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
-        )
+    triples = 0
+    subjects: set = set()
+    objects: set = set()
+    graphs: dict[str, int] = defaultdict(int)
+    properties: dict[str, int] = defaultdict(int)
+    class_members: dict[str, set] = defaultdict(set)
+    links: dict[tuple[str, str], int] = defaultdict(int)
+    namespaces = tuple(AUTHORITIES.values())
+    for quad in store.quads_for_pattern(None, None, None, None):
+        graph = quad.graph_name
+        if isinstance(graph, ox.DefaultGraph):
+            continue
+        triples += 1
+        subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
+        subjects.add(subject)
+        objects.add(obj)
+        graphs[graph.value] += 1
+        properties[predicate] += 1
+        if isinstance(obj, ox.NamedNode):
+            if predicate == RDF_TYPE:
+                class_members[obj.value].add(subject)
+            if obj.value.startswith(namespaces):
+                for namespace in namespaces:
+                    if obj.value.startswith(namespace):
+                        links[(namespace, predicate)] += 1
+        elif predicate == RDF_TYPE:
+            class_members[str(obj)].add(subject)
+    result = {
+        "triples": triples,
+        "distinct_subjects": len(subjects),
+        "distinct_objects": len(objects),
+        "properties": len(properties),
+        "classes": len(class_members),
+        "entities": sum(1 for s in subjects
+                        if isinstance(s, ox.NamedNode) and s.value.startswith(entity_prefix)),
+        "graphs": dict(sorted(graphs.items())),
+        "class_partitions": {c: len(members) for c, members in sorted(class_members.items())},
+        "property_partitions": dict(sorted(properties.items())),
     }
     linksets = {}
     for name, namespace in AUTHORITIES.items():
-        rows = store.query(
-            "SELECT ?prefix ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-            "FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?prefix)) } GROUP BY ?prefix ?p",
-            substitutions=_vars({"prefix": ox.Literal(namespace)}),
-        )
-        by_predicate = {row["p"].value: int(row["n"].value) for row in rows}
+        by_predicate = {p: n for (ns, p), n in sorted(links.items()) if ns == namespace}
         if by_predicate:
             linksets[name] = {"namespace": namespace, "links": by_predicate}
     result["linksets"] = linksets
     return result
-
-
-def _vars(bindings: dict) -> dict:
-    return {ox.Variable(name): term for name, term in bindings.items()}
