@@ -43,7 +43,7 @@ from publisher.generation import Generations  # noqa: E402
 from publisher.progress import Progress  # noqa: E402
 
 NAMES = {"a": "pyoxigraph in-process", "b": "our server", "c": "Oxigraph server",
-         "d": "Virtuoso"}
+         "d": "Virtuoso", "e": "our server, no cache"}
 
 
 def prepare(size: int, work: Path, seed: int, quiet: bool) -> tuple[Path, dict, dict]:
@@ -129,22 +129,26 @@ def measure(size: int, work: Path, duration: float, levels: list[int], driver: s
     logs = work / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     memory = {}
-    if "b" in want:
+    for target, cache_env in (("b", None), ("e", "0")):
+        if target not in want:
+            continue
         settings = load_settings(root=root, environ={})
-        with targets.our_server(root, settings.workers, settings.threads,
-                                logs / "ours.log") as (base, process):
+        with _environment(CLUSTERSCORD_CACHE_MAX_BYTES=cache_env), targets.our_server(
+            root, settings.workers, settings.threads, logs / f"ours-{target}.log"
+        ) as (base, process):
             for workload in mix:
-                warm("b", workload, targets.query_url("ours", base, workload.text))
+                warm(target, workload, targets.query_url("ours", base, workload.text))
                 for level in levels:
                     url = targets.query_url("ours", base, workload.text)
-                    record("b", workload, level, http(url, workload.accept, level, duration))
+                    record(target, workload, level, http(url, workload.accept, level, duration))
             for workload in page_mix:
-                warm("b", workload, base + workload.text)
+                warm(target, workload, base + workload.text)
                 for level in levels:
-                    record("b", workload, level,
+                    record(target, workload, level,
                            http(base + workload.text, workload.accept, level, duration))
             workers = targets.children(process.pid)
-            memory["our_workers_rss_mb"] = [round(targets.rss_mb(p), 1) for p in workers]
+            memory[f"our_workers_rss_mb_{target}"] = [round(targets.rss_mb(p), 1)
+                                                     for p in workers]
     if "c" in want:
         with targets.oxigraph_server(generation.store_path, logs / "oxigraph.log") as (
             base, process
@@ -188,6 +192,23 @@ def measure(size: int, work: Path, duration: float, levels: list[int], driver: s
     }
 
 
+@contextlib.contextmanager
+def _environment(**values):
+    """Set (or leave alone, for None) environment variables during the block."""
+    saved = {name: os.environ.get(name) for name in values}
+    for name, value in values.items():
+        if value is not None:
+            os.environ[name] = value
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _size(response) -> int:
     """Rows of a SPARQL JSON answer, or triples of an N-Triples one."""
     if "json" in response.headers.get("Content-Type", ""):
@@ -216,7 +237,7 @@ def table(result: dict) -> str:
         "| workload | c | target | req/s | p50 ms | p95 ms | errors | ÷(a) | ÷(c) |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
-    order = {k: i for i, k in enumerate("abcd")}
+    order = {k: i for i, k in enumerate("abecd")}
     rows = sorted(result["rows"], key=lambda r: (r["workload"], r["concurrency"],
                                                  order[r["target"]]))
     for r in rows:
@@ -247,13 +268,13 @@ def summary(result: dict, level: int) -> str:
         if row["concurrency"] == level:
             cells.setdefault(row["workload"], {})[row["target"]] = row["req_per_s"]
     lines = [
-        f"| workload (req/s, {level} clients) | (a) in-process | (b) ours | (c) Oxigraph "
-        "| (d) Virtuoso | (b)÷(c) | (d)÷(c) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| workload (req/s, {level} clients) | (a) in-process | (b) ours, cache "
+        "| (e) ours, no cache | (c) Oxigraph | (d) Virtuoso | (b)÷(c) | (e)÷(c) | (d)÷(c) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for workload, by in cells.items():
-        counts = [f"{by[k]:.0f}" if k in by else "–" for k in "abcd"]
-        ratios = [f"{by[k] / by['c']:.2f}" if k in by and by.get("c") else "–" for k in "bd"]
+        counts = [f"{by[k]:.0f}" if k in by else "–" for k in "abecd"]
+        ratios = [f"{by[k] / by['c']:.2f}" if k in by and by.get("c") else "–" for k in "bed"]
         lines.append(f"| {workload} | " + " | ".join(counts + ratios) + " |")
     return "\n".join(lines)
 
@@ -263,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--triples", default="100k", help="10k, 100k, 1m, 10m or a number")
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
     parser.add_argument("--concurrency", default="1,2,4,16")
-    parser.add_argument("--targets", default="abcd", help="which of a, b, c, d to measure")
+    parser.add_argument("--targets", default="abcde",
+                        help="which of a, b (ours), c, d, e (ours without the cache) to measure")
     parser.add_argument("--driver", choices=("auto", "python", "wrk"), default="auto")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--out", type=Path, help="JSON file (default: WORK/results-SIZE.json)")

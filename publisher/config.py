@@ -36,7 +36,7 @@ class Settings:
     remote_store_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8080
-    workers: int = 4
+    workers: int = 2
     threads: int = 8
     keepalive_s: int = 10
     max_requests: int = 100_000  # a web worker is recycled after about this many (0: never)
