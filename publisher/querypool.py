@@ -14,6 +14,7 @@ query nested so deeply that it overflows the worker's stack is refused (400).
 from __future__ import annotations
 
 import collections
+import json
 import multiprocessing
 import os
 import queue
@@ -27,8 +28,12 @@ from publisher.config import Settings
 from publisher.query import Head, Job, QueryRefused
 
 CHUNK_BYTES = 64 * 1024
-# After the pickled head, the body comes as raw frames: DATA + bytes, then END or FAILED.
-DATA, END, FAILED = b"D", b"E", b"X"
+# Every message from a worker is raw bytes, its first byte its kind. An answer that fits
+# in one chunk is one message: ANSWER + head + body. A longer one starts with HEAD + head +
+# the first chunk, then DATA + bytes frames, then END (or FAILED + reason). A refusal is
+# REFUSED + JSON [status, message, form]. The head is "form\tmedia type\trows\ttruncated"
+# after a two-byte length; nothing is pickled on the way back.
+ANSWER, HEAD, DATA, END, FAILED, REFUSED = b"A", b"H", b"D", b"E", b"X", b"R"
 
 
 class QueryTimeout(Exception):
@@ -47,23 +52,55 @@ class WorkerFailed(Exception):
     """A worker died or broke the protocol while answering."""
 
 
-class _PipeWriter:
-    """A binary file-like object that sends what is written in chunks over a pipe."""
+def _encode_head(head: Head) -> bytes:
+    text = f"{head.form}\t{head.media_type}\t{head.rows}\t{int(head.truncated)}".encode()
+    return len(text).to_bytes(2, "big") + text
 
-    def __init__(self, conn):
+
+def _decode_head(message: bytes) -> tuple[Head, int]:
+    """The head at the start of a message (after its kind byte) and where the body starts."""
+    length = int.from_bytes(message[1:3], "big")
+    form, media_type, rows, truncated = message[3:3 + length].decode().split("\t")
+    return Head(form, media_type, int(rows), truncated == "1"), 3 + length
+
+
+class _AnswerWriter:
+    """A binary file-like object: the answer's head and body over a pipe, in as few messages."""
+
+    def __init__(self, conn, head: Head):
         self.conn = conn
+        self.head = _encode_head(head)
         self.buffer = bytearray()
+        self.started = False
 
     def write(self, data) -> int:
         self.buffer += data
         if len(self.buffer) >= CHUNK_BYTES:
-            self.flush()
+            self._send()
         return len(data)
 
     def flush(self) -> None:
-        if self.buffer:
+        """Part of the file interface; frames are sent when full or at the end."""
+
+    def _send(self) -> None:
+        if self.started:
             self.conn.send_bytes(DATA + self.buffer)
-            self.buffer.clear()
+        else:
+            self.conn.send_bytes(HEAD + self.head + self.buffer)
+            self.started = True
+        self.buffer.clear()
+
+    def finish(self) -> None:
+        if self.started:
+            if self.buffer:
+                self._send()
+            self.conn.send_bytes(END)
+        else:
+            self.conn.send_bytes(ANSWER + self.head + self.buffer)
+
+
+def _refuse(conn, status: int, message: str, form: str | None = None) -> None:
+    conn.send_bytes(REFUSED + json.dumps([status, message, form]).encode("utf-8"))
 
 
 def _worker_main(conn, settings: Settings) -> None:
@@ -88,23 +125,24 @@ def _worker_main(conn, settings: Settings) -> None:
                 opened = job.generation_path
             answer = prepare(store, job)
         except QueryRefused as exc:
-            conn.send(("refused", exc.status, exc.message, exc.form))
+            _refuse(conn, exc.status, exc.message, exc.form)
             continue
         except MemoryError:
-            conn.send(("refused", 503, _out_of_memory(settings), None))
+            _refuse(conn, 503, _out_of_memory(settings))
             continue
         except Exception as exc:  # noqa: BLE001 - reported to the caller, worker lives on
-            conn.send(("refused", 500, f"the query failed: {exc}", None))
+            _refuse(conn, 500, f"the query failed: {exc}")
             continue
-        conn.send(("head", answer.head))
-        writer = _PipeWriter(conn)
+        writer = _AnswerWriter(conn, answer.head)
         try:
             answer.write(writer)
-            writer.flush()
         except Exception as exc:  # noqa: BLE001 - the caller cuts the response short
-            conn.send_bytes(FAILED + str(exc).encode("utf-8"))
+            if writer.started:
+                conn.send_bytes(FAILED + str(exc).encode("utf-8"))
+            else:
+                _refuse(conn, 500, f"the query failed while writing its answer: {exc}")
             continue
-        conn.send_bytes(END)
+        writer.finish()
 
 
 # Deep nesting or long operator chains overflow the evaluator's stack, which kills the worker.
@@ -139,16 +177,20 @@ class _Worker:
 class Stream:
     """A running answer: its head, then its body chunks; iterating releases the worker.
 
-    Closing it early (a client went away) kills the worker, whose pipe may still be full.
+    A complete answer (one message) has released its worker already. Closing a partial
+    one early (a client went away) kills the worker, whose pipe may still be full.
     """
 
-    def __init__(self, pool: QueryPool, worker: _Worker, head: Head):
+    def __init__(self, pool: QueryPool, worker: _Worker | None, head: Head, first: bytes):
         self.pool, self.worker, self.head = pool, worker, head
-        self._done = False
+        self._first = first
+        self._done = worker is None
 
     def __iter__(self):
         try:
-            while True:
+            if self._first:
+                yield self._first
+            while self.worker is not None and not self._done:
                 if not self.worker.conn.poll(self.pool.timeout_s):
                     raise WorkerFailed("the query worker stopped sending its answer")
                 message = self.worker.conn.recv_bytes()
@@ -157,13 +199,14 @@ class Stream:
                     yield message[1:]
                 elif kind == END:
                     self._done = True
-                    return
                 else:
                     raise WorkerFailed(message[1:].decode("utf-8", "replace"))
         finally:
             self.close()
 
     def read(self) -> bytes:
+        if self.worker is None:
+            return self._first
         return b"".join(self)
 
     def close(self) -> None:
@@ -207,7 +250,7 @@ class QueryPool:
                 raise QueryTimeout(
                     f"the query was stopped after the time limit of {self.timeout_s:g} s"
                 )
-            message = worker.conn.recv()
+            message = worker.conn.recv_bytes()
         except (EOFError, OSError, BrokenPipeError) as exc:
             self._discard(worker)
             if worker.process.exitcode == -signal.SIGABRT:
@@ -215,11 +258,19 @@ class QueryPool:
             if worker.process.exitcode in (-signal.SIGSEGV, -signal.SIGBUS):
                 raise QueryRefused(400, TOO_DEEP) from exc
             raise WorkerFailed(f"the query worker died: {exc}") from exc
-        if message[0] == "refused":
+        kind = message[:1]
+        if kind == REFUSED:
             self._release(worker)
-            _, status, text, form = message
+            status, text, form = json.loads(message[1:])
             raise QueryRefused(status, text, form)
-        return Stream(self, worker, message[1])
+        if kind not in (ANSWER, HEAD):
+            self._discard(worker)
+            raise WorkerFailed("the query worker broke the protocol")
+        head, body_start = _decode_head(message)
+        if kind == ANSWER:
+            self._release(worker)
+            return Stream(self, None, head, message[body_start:])
+        return Stream(self, worker, head, message[body_start:])
 
     def _lease(self, deadline: float) -> _Worker:
         with self._lock:

@@ -11,11 +11,14 @@ is the client's own, evaluated read-only in a separate process.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.http import parse_accept_header
 
 from publisher import named_queries
 from publisher.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
@@ -134,10 +137,14 @@ def _graphs(params, name: str) -> tuple[str, ...] | None:
 
 def format_override() -> str | None:
     """The ``format`` (or ``output``) parameter, which overrides Accept."""
+    sources = [request.args]
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        sources.append(request.form)
     for name in ("format", "output"):
-        value = request.values.get(name)
-        if value:
-            return value.strip().lower()
+        for source in sources:
+            value = source.get(name)
+            if value:
+                return value.strip().lower()
     return None
 
 
@@ -145,11 +152,23 @@ def media_types(override: str | None) -> dict[str, str | None]:
     """The media type to answer in for each query form (None: nothing acceptable)."""
     if override is not None:
         return named_media_types(override)
+    return negotiated(request.headers.get("Accept", ""))[0]
+
+
+@functools.lru_cache(maxsize=256)
+def negotiated(accept: str) -> tuple[dict[str, str | None], bool]:
+    """For one Accept header: the media type per query form, and whether it wants the page.
+
+    Negotiation parses and matches the header against four format lists (about 0.1 ms);
+    clients send few distinct headers, so each is worked out once per web worker.
+    """
+    parsed = parse_accept_header(accept, MIMEAccept)
     chosen = {}
     for form, offered in OFFERED.items():
-        fmt = negotiate.choose(offered)
+        fmt = negotiate.choose(offered, parsed)
         chosen[form] = fmt.mimetype if fmt else None
-    return chosen
+    page = negotiate.choose((*SOLUTION_FORMATS, negotiate.HTML), parsed) is negotiate.HTML
+    return chosen, page
 
 
 def named_media_types(name: str) -> dict[str, str | None]:
@@ -166,7 +185,7 @@ def named_media_types(name: str) -> dict[str, str | None]:
 def wants_page(override: str | None) -> bool:
     if override is not None:
         return override == "html"
-    return negotiate.choose((*SOLUTION_FORMATS, negotiate.HTML)) is negotiate.HTML
+    return negotiated(request.headers.get("Accept", ""))[1]
 
 
 def make_job(operation: Operation, types: dict[str, str | None]) -> Job:
