@@ -36,6 +36,7 @@ class Settings:
     remote_store_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8080
+    server: str = "gunicorn"  # or "granian" (Rust HTTP; benchmarks/README.md)
     workers: int = 2
     threads: int = 8
     keepalive_s: int = 10
@@ -75,6 +76,8 @@ class Settings:
             raise ConfigError(f"base_iri must be an http(s) IRI: {self.base_iri!r}")
         if self.backend not in ("oxigraph", "remote"):
             raise ConfigError(f"backend must be 'oxigraph' or 'remote', not {self.backend!r}")
+        if self.server not in ("gunicorn", "granian"):
+            raise ConfigError(f"server must be 'gunicorn' or 'granian', not {self.server!r}")
         if self.shacl_engine not in ("auto", "pyshacl", "sparql"):
             raise ConfigError(f"shacl_engine must be auto, pyshacl or sparql: {self.shacl_engine}")
         if self.backend == "remote" and not self.remote_query_url:

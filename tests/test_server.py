@@ -3,6 +3,8 @@ processes behind, and answers keep coming while they are replaced."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 import requests
@@ -43,3 +45,50 @@ def _is_query_worker(pid: int) -> bool:
             return b"spawn_main" in handle.read()
     except OSError:
         return False
+
+
+def test_granian_serves_logs_restarts_a_killed_worker_and_leaves_nothing_on_sigterm(tmp_path):
+    root = pages_fixture.make(tmp_path / "project", links=3)
+    settings = load_settings(root=root, environ={})
+    build(settings)
+    with production(settings.var, tmp_path / "server.log", root=root, server="granian",
+                    workers=1, threads=2) as server:
+        session = requests.Session()
+
+        def answers() -> None:
+            sparql = session.get(server.base + "/sparql", params={"query": QUERY}, timeout=30,
+                                 headers={"Accept": "application/sparql-results+json"})
+            assert sparql.status_code == 200 and len(sparql.json()["results"]["bindings"]) == 3
+            page = session.get(server.base + "/doc/thing/hub.ttl", timeout=30,
+                               headers={"Accept": "text/turtle"})
+            assert page.status_code == 200 and page.headers["X-Content-Type-Options"]
+
+        answers()
+        web_workers = [pid for pid in server.tree()[1:] if not _is_query_worker(pid)]
+        assert web_workers
+        os.kill(web_workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                session = requests.Session()
+                answers()
+                break
+            except (requests.RequestException, AssertionError):
+                assert time.monotonic() < deadline, server.log_text()
+                time.sleep(0.5)
+        tree = server.tree()
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=30) == 0
+        time.sleep(1)
+        assert not [pid for pid in tree if os.path.exists(f"/proc/{pid}")
+                    and "Z" not in _state(pid)]
+        log = server.log_text()
+        assert '"path": "/sparql", "status": 200' in log and "Traceback" not in log
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rpartition(")")[2].split()[0]
+    except OSError:
+        return "Z"
