@@ -64,10 +64,24 @@ def request_mix(base: str) -> dict[str, list[str]]:
     }
 
 
-async def read_response(reader: asyncio.StreamReader) -> int:
-    """Read one HTTP/1.1 response (Content-Length or chunked); return its status."""
-    status_line = await reader.readline()
+class StaleConnection(ConnectionError):
+    """A reused keep-alive connection closed before any byte of the response."""
+
+
+async def read_response(reader: asyncio.StreamReader, reused: bool = False) -> int:
+    """Read one HTTP/1.1 response (Content-Length or chunked); return its status.
+
+    On a reused connection, a close before the status line is a StaleConnection.
+    """
+    try:
+        status_line = await reader.readline()
+    except (ConnectionResetError, BrokenPipeError) as exc:
+        if reused:
+            raise StaleConnection(str(exc)) from exc
+        raise
     if not status_line:
+        if reused:
+            raise StaleConnection("the server closed a reused connection")
         raise ConnectionError("the server closed the connection")
     status = int(status_line.split()[1])
     length, chunked = None, False
@@ -94,25 +108,49 @@ async def read_response(reader: asyncio.StreamReader) -> int:
 
 async def client(number: int, host: str, port: int, plan: list[tuple[str, str]],
                  deadline: float, think: float, results: dict) -> None:
+    """One keep-alive client. Like browsers, curl and urllib3 (RFC 9112 §9.3.1), it
+    retries a GET once on a new connection when a reused connection was closed before
+    any response byte (a worker recycling); such retries are counted, not hidden."""
     rng = random.Random(number)
     reader = writer = None
+    served = 0
     for _ in range(MAX_REQUESTS_PER_CLIENT):
         if time.monotonic() >= deadline:
             break
         route, target = rng.choice(plan)
         started = time.perf_counter()
-        try:
-            if writer is None:
-                reader, writer = await asyncio.open_connection(host, port)
-            writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                         "Accept: text/html\r\nUser-Agent: load-test\r\n\r\n".encode())
-            await writer.drain()
-            status = await asyncio.wait_for(read_response(reader), timeout=60)
-        except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError) as exc:
-            results[route]["errors"].append(f"{target}: {exc!r}")
-            if writer is not None:
+        request = (f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                   "Accept: text/html\r\nUser-Agent: load-test\r\n\r\n").encode()
+        status = None
+        for attempt in (1, 2):
+            try:
+                if writer is None:
+                    reader, writer = await asyncio.open_connection(host, port)
+                    served = 0
+                try:
+                    writer.write(request)
+                    await writer.drain()
+                except (ConnectionResetError, BrokenPipeError) as exc:
+                    if served:
+                        raise StaleConnection(str(exc)) from exc
+                    raise
+                status = await asyncio.wait_for(read_response(reader, served > 0), timeout=60)
+                served += 1
+                break
+            except StaleConnection:
                 writer.close()
-            reader = writer = None
+                reader = writer = None
+                if attempt == 1:
+                    results[route]["retries"] += 1
+                    continue
+                results[route]["errors"].append(f"{target}: closed again on retry")
+            except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError) as exc:
+                results[route]["errors"].append(f"{target}: {exc!r}")
+                if writer is not None:
+                    writer.close()
+                reader = writer = None
+            break
+        if status is None:
             continue
         elapsed = time.perf_counter() - started
         if status == 200:
@@ -139,7 +177,7 @@ async def run_load(base: str, clients: int, seconds: float, think: float,
             for target in targets for _ in range(WEIGHTS[route] * 60 // len(targets) or 1)]
     host, port = base.removeprefix("http://").split(":")
     for phase_seconds in (warmup, seconds):  # the warm-up results are dropped
-        results: dict = defaultdict(lambda: {"latencies": [], "errors": []})
+        results: dict = defaultdict(lambda: {"latencies": [], "errors": [], "retries": 0})
         started = time.monotonic()
         deadline = started + phase_seconds
         await asyncio.gather(*(client(n, host, int(port), plan, deadline, think, results)
@@ -155,15 +193,17 @@ def summarise(results: dict, seconds: float) -> dict:
             continue
         ordered = sorted(results[route]["latencies"])
         everything += ordered
-        table[route] = row(ordered, results[route]["errors"], seconds)
+        table[route] = row(ordered, results[route]["errors"], seconds,
+                           results[route]["retries"])
     table["all"] = row(sorted(everything),
-                       [e for r in results.values() for e in r["errors"]], seconds)
+                       [e for r in results.values() for e in r["errors"]], seconds,
+                       sum(r["retries"] for r in results.values()))
     return {"seconds": round(seconds, 1), "routes": table}
 
 
-def row(ordered: list[float], errors: list[str], seconds: float) -> dict:
+def row(ordered: list[float], errors: list[str], seconds: float, retries: int = 0) -> dict:
     return {
-        "requests": len(ordered), "errors": len(errors),
+        "requests": len(ordered), "errors": len(errors), "retries": retries,
         "req_per_s": round(len(ordered) / seconds, 1),
         "p50_ms": round(percentile(ordered, 0.50), 1),
         "p95_ms": round(percentile(ordered, 0.95), 1),
@@ -175,11 +215,11 @@ def row(ordered: list[float], errors: list[str], seconds: float) -> dict:
 def print_table(report: dict, clients: int, workers: int, threads: int, think: float) -> None:
     print(f"{clients} clients, {report['seconds']} s, think {think} s, "
           f"{workers} workers × {threads} threads")
-    print(f"{'route':<12} {'requests':>9} {'errors':>7} {'req/s':>8} "
+    print(f"{'route':<12} {'requests':>9} {'errors':>7} {'retries':>8} {'req/s':>8} "
           f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for route, r in report["routes"].items():
-        print(f"{route:<12} {r['requests']:>9} {r['errors']:>7} {r['req_per_s']:>8} "
-              f"{r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8}")
+        print(f"{route:<12} {r['requests']:>9} {r['errors']:>7} {r['retries']:>8} "
+              f"{r['req_per_s']:>8} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8}")
         for sample in r["error_samples"]:
             print(f"    error: {sample}")
 
