@@ -72,18 +72,23 @@ def test_full_disk_during_build_fails_cleanly_and_publishes_nothing(tmp_path):
     assert tree_digest(Generations(settings.var).current().path) == before_bytes
 
 
+def serve_once(settings) -> subprocess.CompletedProcess:
+    """Start `clusterscord serve` expecting it to refuse at start-up (bounded wait)."""
+    return subprocess.run(
+        cli(settings.root, "serve", "--port", str(free_port())),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_serve_refuses_a_damaged_store_and_says_what_to_run(tmp_path):
     settings = published(tmp_path)
     store = Generations(settings.var).current().store_path
     shutil.rmtree(store)
     store.mkdir()
     (store / "CURRENT").write_text("garbage\n")
-    result = subprocess.run(
-        cli(settings.root, "serve", "--port", str(free_port())),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = serve_once(settings)
     assert result.returncode == 1
     assert "run 'clusterscord build'" in result.stderr
 
@@ -91,12 +96,7 @@ def test_serve_refuses_a_damaged_store_and_says_what_to_run(tmp_path):
 def test_serve_with_a_missing_store_directory_says_what_to_run(tmp_path):
     settings = published(tmp_path)
     shutil.rmtree(Generations(settings.var).current().store_path)
-    result = subprocess.run(
-        cli(settings.root, "serve", "--port", str(free_port())),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = serve_once(settings)
     assert result.returncode == 1
     assert "clusterscord build" in result.stderr
 
