@@ -203,8 +203,8 @@ def test_ten_megabyte_query_is_refused_before_it_is_read(url, how, status):
     ("application/sparql-query; charset=latin-1", b"ASK {}", 415, "UTF-8"),
     ("application/sparql-query; charset=utf-16", "ASK {}".encode("utf-16"), 415, "UTF-8"),
     ("application/x-www-form-urlencoded", b"query=ASK%20%7B%20%3Fs%20%3Fp%20%22%E9%22%20%7D",
-     200, '"boolean":false'),
-], ids=["latin-1", "utf-16-bom", "declared-latin-1", "declared-utf-16", "form-latin-1-replaced"])
+     400, "not UTF-8 after percent-decoding"),
+], ids=["latin-1", "utf-16-bom", "declared-latin-1", "declared-utf-16", "form-latin-1-escape"])
 def test_non_utf8_bodies_are_refused_with_a_reason(url, content_type, body, status, says):
     response = requests.post(url, data=body, headers={"Content-Type": content_type},
                              timeout=GUARD_S)

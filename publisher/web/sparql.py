@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import threading
+from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
@@ -125,6 +126,35 @@ def read_operation() -> Operation:
     )
 
 
+def utf8_problem() -> ProtocolError | None:
+    """Check the query string and a form body before anything parses them."""
+    try:
+        _require_utf8(request.query_string, "the query string")
+        if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+            _require_utf8(request.get_data(cache=True), "the form body")
+    except ProtocolError as exc:
+        return exc
+    return None
+
+
+def _require_utf8(raw: bytes, where: str) -> None:
+    """Refuse parameters whose percent-escapes are not UTF-8 (the protocol's encoding).
+
+    The form parser would quietly turn them into U+FFFD, and a query would then look for
+    text nobody wrote; a clear 400 is better.
+    """
+    for field in raw.split(b"&"):
+        for part in (unquote_to_bytes(p.replace(b"+", b" ")) for p in field.split(b"=", 1)):
+            try:
+                part.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ProtocolError(
+                    400,
+                    f"{where} is not UTF-8 after percent-decoding "
+                    f"({exc.reason} in {part[max(0, exc.start - 10):exc.end + 10]!r})",
+                ) from exc
+
+
 def _graphs(params, name: str) -> tuple[str, ...] | None:
     values = [value for source in params for value in source.getlist(name)]
     for value in values:
@@ -214,9 +244,12 @@ def plain(status: int, message: str, **headers) -> Response:
 def endpoint():
     if request.method == "OPTIONS":
         return preflight()
+    encoding_problem = utf8_problem()
     override = format_override()
     page = wants_page(override)
     try:
+        if encoding_problem is not None:
+            raise encoding_problem
         operation = read_operation()
         named = None
         if operation.query is None and request.method == "GET" and "name" in request.args:

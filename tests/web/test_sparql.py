@@ -310,3 +310,24 @@ def test_protocol_graphs_override_from_in_the_query(url):
     both = count(url, query, **{"default-graph-uri": f"{KASEI}data2.rdf"})
     only_data2 = f"SELECT (COUNT(*) AS ?n) FROM <{KASEI}data2.rdf> WHERE {{ ?s ?p ?o }}"
     assert both == count(url, only_data2)
+
+
+LATIN1_QUERY = "SELECT%20%2A%20WHERE%20%7B%20%3Fs%20%3Fp%20%22caf%E9%22%20%7D"
+
+
+def test_percent_escapes_that_are_not_utf8_are_refused_not_replaced(url):
+    by_get = requests.get(f"{url}?query={LATIN1_QUERY}", timeout=30)
+    by_form = requests.post(
+        url, data=f"query={LATIN1_QUERY}", timeout=30,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    for response in (by_get, by_form):
+        assert response.status_code == 400
+        assert "not UTF-8" in response.text
+    utf8 = LATIN1_QUERY.replace("%E9", "%C3%A9")
+    assert requests.get(f"{url}?query={utf8}", timeout=30).status_code == 200
+    form_ok = requests.post(
+        url, data=f"query={utf8}", timeout=30,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert form_ok.status_code == 200
