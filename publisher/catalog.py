@@ -54,7 +54,7 @@ def _ns(prefix: str):
 
 
 RDF, RDFS, XSD, DCT, DCAT, FOAF = (_ns(p) for p in ("rdf", "rdfs", "xsd", "dct", "dcat", "foaf"))
-VOID, SPDX, SKOS, SCHEMA, OWL = (_ns(p) for p in ("void", "spdx", "skos", "schema", "owl"))
+VOID, SPDX, SKOS, SCHEMA = (_ns(p) for p in ("void", "spdx", "skos", "schema"))
 DCATAP = _ns("dcatap")
 A = RDF("type")
 

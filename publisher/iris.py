@@ -122,9 +122,5 @@ def split_entity_iri(base_iri: str, iri: str) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
-def is_valid_slug(slug: str) -> bool:
-    return bool(_SLUG.match(slug))
-
-
 def is_valid_type(kind: str) -> bool:
     return bool(_TYPE.match(kind))

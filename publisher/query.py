@@ -21,7 +21,6 @@ from publisher.iris import PREFIXES
 from publisher.store import OxigraphStore, QueryStore
 
 SELECT, ASK, CONSTRUCT = "select", "ask", "construct"
-FORMS = (SELECT, ASK, CONSTRUCT)
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 PRETTY_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)

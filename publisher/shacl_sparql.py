@@ -24,6 +24,7 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
+from publisher.sources import files_by_subject
 from publisher.validate import Report, Result, path_text, shape_text, to_rdflib
 
 MAX_NESTING = 8
@@ -430,9 +431,7 @@ def validate_store(store: ox.Store, shapes_quads, origins=None) -> Report:
     shapes = Shapes(graph)
     if shapes.unsupported:
         raise UnsupportedShapes("unsupported SHACL features: " + ", ".join(shapes.unsupported))
-    by_node = {}
-    for node, files in (origins or {}).items():
-        by_node[node.value if hasattr(node, "value") else str(node)] = files
+    by_node = files_by_subject(origins)
     report = Report()
     for check, focus, value in Validator(store, shapes).run():
         template = _DEFAULT_MESSAGES.get(check.component, "constraint not met")

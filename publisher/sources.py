@@ -40,8 +40,10 @@ class SourceSet:
     )
     digest: str = ""
 
-    def origin_of(self, node) -> list[Path]:
-        return sorted(self.origins.get(node, ()))
+
+def files_by_subject(origins) -> dict[str, set[Path]]:
+    """Where each subject was written, keyed by its text (what validation reports name)."""
+    return {node.value: files for node, files in (origins or {}).items()}
 
 
 def source_files(root: Path, folder: str) -> list[Path]:

@@ -10,9 +10,6 @@ from urllib.parse import quote, urlencode
 
 from publisher.iris import VOCABULARY
 
-RDF_EXTENSIONS = ("ttl", "jsonld", "nt", "rdf")
-DOC_EXTENSIONS = ("html", "json", *RDF_EXTENSIONS)
-
 
 def local_path(base_iri: str, iri: str) -> str | None:
     """The site path of an IRI under the base ("/id/…"), or None for outside IRIs."""
@@ -21,19 +18,10 @@ def local_path(base_iri: str, iri: str) -> str | None:
     return None
 
 
-def iri_for_path(base_iri: str, path: str) -> str:
-    """The IRI a request path stands for: the path mapped onto the base, whatever the host."""
-    return base_iri + path.lstrip("/")
-
-
 def document_path(kind: str, slug: str, ext: str | None = None) -> str:
     """/doc/{type}/{slug}[.ext]"""
     path = f"/doc/{quote(kind, safe='')}/{quote(slug, safe='')}"
     return f"{path}.{ext}" if ext else path
-
-
-def entity_path(kind: str, slug: str) -> str:
-    return f"/id/{quote(kind, safe='')}/{quote(slug, safe='')}"
 
 
 # Outside IRIs are linked only under these schemes; javascript:, data: and the like never.

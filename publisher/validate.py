@@ -14,7 +14,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
-from publisher.sources import SourceSet
+from publisher.sources import SourceSet, files_by_subject
 
 
 @dataclass(frozen=True)
@@ -146,9 +146,7 @@ def validate(sources: SourceSet, shapes_quads) -> Report:
         meta_shacl=False,
         advanced=True,
     )
-    by_node = {}
-    for node, files in sources.origins.items():
-        by_node[str(node.value) if hasattr(node, "value") else str(node)] = files
+    by_node = files_by_subject(sources.origins)
 
     report = Report()
     for result in results_graph.subjects(rdflib.RDF.type, SH.ValidationResult):

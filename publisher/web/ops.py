@@ -20,10 +20,9 @@ def health():
 def ready():
     """Ready when a published generation is open; names it."""
     try:
-        store = site().store()
+        manifest = site().manifest()
     except NoPublishedGenerationError as exc:
         return jsonify(status="unavailable", reason=str(exc)), 503
-    manifest = store.generation.manifest()
     return jsonify(
         status="ready",
         generation=manifest["id"],
