@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.named_queries import load_all
+from publisher.artefacts.named_queries import load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://data.clusterscord.eu/"
@@ -92,7 +92,8 @@ def test_fact_provenance(store):
     assert code_graphs == {f"{BASE}graph/seed"}
     starts = {(r["graph"], r["confidence"]) for r in rows
               if r["property"] == "http://purl.org/dc/terms/temporal"}
-    assert starts == {(f"{BASE}graph/seed", "high"), (f"{BASE}graph/slides", "medium")}
+    assert starts == {(f"{BASE}graph/seed", "high"), (f"{BASE}graph/slides", "medium"),
+                      (f"{BASE}graph/dex", "medium"), (f"{BASE}graph/final-deck", "medium")}
 
 
 def test_partner_regions(store):
@@ -110,8 +111,7 @@ def test_observers(store):
     assert by_role == {
         "observer": {"Ministerstvo průmyslu a obchodu", "Ministerstvo pro místní rozvoj",
                      "CzechInvest", "Ústecký kraj"},
-        "cluster initiative": {"Národní klastrová asociace"},
-        "cooperating EU initiative": {"Evropská klastrová observatoř"},
+        "cooperation sought": {"Národní klastrová asociace", "Evropská klastrová observatoř"},
     }
 
 
@@ -154,8 +154,18 @@ def test_regions_hierarchy(store):
 def test_conflicting_statements(store):
     rows = rows_of(store, "conflicting-statements")
     starts = {(r["value"], r["graph"]) for r in rows if r["fact"] == "start"}
-    assert starts == {("2010-03", f"{BASE}graph/seed"), ("2010-04", f"{BASE}graph/slides")}
+    assert starts == {("2010-03", f"{BASE}graph/seed"), ("2010-04", f"{BASE}graph/slides"),
+                      ("2010-03", f"{BASE}graph/dex"), ("2010-03-01", f"{BASE}graph/final-deck")}
     assert len([r for r in rows if r["fact"] == "total budget"]) == 3
+    fields = {(r["value"].rsplit("/", 1)[1], r["graph"].rsplit("/", 1)[1]) for r in rows
+              if r["fact"] == "key field"}
+    assert ("production-technologies", "rra-2011-07-26") in fields
+    assert ("health-sciences", "rra-2012-forums-launched") in fields
+    slovenian = {(r["value"].rsplit("/", 1)[1], r["graph"].rsplit("/", 1)[1]) for r in rows
+                 if r["fact"] == "Slovenian partner"}
+    assert slovenian == {("rda-celje", "seed"), ("rda-celje", "rra-2010-06-16"),
+                         ("bsc-kranj", "ce13a"), ("bsc-kranj", "dex"),
+                         ("rra-gorenjska", "czechinvest-partners")}
 
 
 def test_labels_in_czech(store):
@@ -173,5 +183,6 @@ def test_contact_point(store):
 def test_funding(store):
     rows = rows_of(store, "funding")
     assert {r["funderName"] for r in rows} == {
-        "CENTRAL EUROPE Programme, 2nd call", "European Regional Development Fund"}
+        "CENTRAL EUROPE Programme, 2nd call", "European Regional Development Fund",
+        "Area of intervention 1.1: Enhancing framework conditions for innovation"}
     assert {(r["start"], r["end"]) for r in rows} == {("2010-03", "2013-02")}
