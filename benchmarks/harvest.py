@@ -21,8 +21,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from publisher.config import load_settings  # noqa: E402
-from publisher.generation import Generations  # noqa: E402
+from publisher.core.config import load_settings  # noqa: E402
+from publisher.core.generation import Generations  # noqa: E402
 from tests.live import serving  # noqa: E402
 
 STEPS = ("change history", "dumps", "catalogue")

@@ -27,12 +27,12 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from publisher import incoming_counts  # noqa: E402
-from publisher.build import build  # noqa: E402
-from publisher.config import load_settings  # noqa: E402
-from publisher.describe import Describer  # noqa: E402
-from publisher.display import Display  # noqa: E402
-from publisher.store import OxigraphStore  # noqa: E402
+from publisher.artefacts import incoming_counts  # noqa: E402
+from publisher.artefacts.display import Display  # noqa: E402
+from publisher.build.pipeline import build  # noqa: E402
+from publisher.core.config import load_settings  # noqa: E402
+from publisher.serve.describe import Describer  # noqa: E402
+from publisher.store.oxigraph import OxigraphStore  # noqa: E402
 from tests import mini_project  # noqa: E402
 from tests.live import serving  # noqa: E402
 

@@ -37,10 +37,10 @@ import load  # noqa: E402
 import targets  # noqa: E402
 import workloads  # noqa: E402
 
-from publisher.build import build  # noqa: E402
-from publisher.config import load_settings  # noqa: E402
-from publisher.generation import Generations  # noqa: E402
-from publisher.progress import Progress  # noqa: E402
+from publisher.build.pipeline import build  # noqa: E402
+from publisher.core.config import load_settings  # noqa: E402
+from publisher.core.generation import Generations  # noqa: E402
+from publisher.core.progress import Progress  # noqa: E402
 
 NAMES = {"a": "pyoxigraph in-process", "b": "our server", "c": "Oxigraph server",
          "d": "Virtuoso", "e": "our server, no cache"}

@@ -26,10 +26,10 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from publisher.build import build  # noqa: E402
-from publisher.config import load_settings  # noqa: E402
-from publisher.generation import Generations  # noqa: E402
-from publisher.store import OxigraphStore  # noqa: E402
+from publisher.build.pipeline import build  # noqa: E402
+from publisher.core.config import load_settings  # noqa: E402
+from publisher.core.generation import Generations  # noqa: E402
+from publisher.store.oxigraph import OxigraphStore  # noqa: E402
 
 MIX = {
     "ask": "ASK { ?s ?p ?o }",

@@ -16,10 +16,10 @@ from typing import NamedTuple
 
 import pytest
 
-from publisher.build import build
-from publisher.config import Settings, load_settings
-from publisher.generation import Generation
-from publisher.store import OxigraphStore
+from publisher.build.pipeline import build
+from publisher.core.config import Settings, load_settings
+from publisher.core.generation import Generation
+from publisher.store.oxigraph import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_FOLDERS = ("ontology", "data", "shapes", "sparql")

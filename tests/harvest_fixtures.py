@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from publisher.config import Settings, load_settings
+from publisher.core.config import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 NPM_BIN = REPO / "node_modules" / ".bin"

@@ -11,7 +11,7 @@ import threading
 
 from werkzeug.serving import make_server
 
-from publisher.config import Settings
+from publisher.core.config import Settings
 from publisher.web import create_app
 
 

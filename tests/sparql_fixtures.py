@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.config import load_settings
-from publisher.generation import Generations
+from publisher.core.config import load_settings
+from publisher.core.generation import Generations
 
 REPO = Path(__file__).resolve().parents[1]
-VENDOR_TESTS = REPO / ".." / "shared" / "vendor-tests"
+VENDOR_TESTS = REPO / "tests" / "w3c"
 PROTOCOL_TESTS = VENDOR_TESTS / "sparql11-protocol"
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from publisher.build import ValidationFailed, build, check
-from publisher.config import load_settings
-from publisher.generation import BuildLockedError, Generations
-from publisher.sources import SourceError
-from publisher.store import OxigraphStore
+from publisher.build.pipeline import ValidationFailed, build, check
+from publisher.build.sources import SourceError
+from publisher.core.config import load_settings
+from publisher.core.generation import BuildLockedError, Generations
+from publisher.store.oxigraph import OxigraphStore
 from tests import mini_project
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from publisher import catalog, catalog_check
-from publisher.build import build
-from publisher.config import load_settings
-from publisher.generation import Generations
-from publisher.iris import graph_iri
+from publisher.artefacts import catalog
+from publisher.build import catalog_check
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
+from publisher.core.generation import Generations
+from publisher.core.iris import graph_iri
 from tests.harvest_fixtures import REPO
 
 BASE = "https://data.clusterscord.eu/"

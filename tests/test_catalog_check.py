@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from publisher import catalog_check
-from publisher.build import build
-from publisher.generation import Generations
+from publisher.build import catalog_check
+from publisher.build.pipeline import build
+from publisher.core.generation import Generations
 from tests.harvest_fixtures import REPO, free_port, settings_at
 from tests.live import serving
 

@@ -7,10 +7,10 @@ import subprocess
 import pyoxigraph as ox
 import pytest
 
-from publisher import changes
-from publisher.build import build
-from publisher.config import load_settings
-from publisher.generation import Generations
+from publisher.artefacts import changes
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
+from publisher.core.generation import Generations
 from tests import mini_project
 from tests.harvest_fixtures import NPM_BIN, free_port, settings_at, with_catalog
 from tests.live import serving

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from publisher.describe import Describer
-from publisher.display import Display
-from publisher.iris import graph_iri
-from publisher.rules import RULES_GRAPH
+from publisher.artefacts.display import Display
+from publisher.core.iris import RULES_GRAPH, graph_iri
+from publisher.serve.describe import Describer
 
 BASE = "https://data.clusterscord.eu/"
 PROJECT = BASE + "id/project/clusters-cord"

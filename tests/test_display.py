@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.display import Display
+from publisher.artefacts.display import Display
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 ADMS_IDENTIFIER = "http://www.w3.org/ns/adms#Identifier"

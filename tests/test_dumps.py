@@ -8,12 +8,12 @@ import hashlib
 import pyoxigraph as ox
 import pytest
 
-from publisher import dumps
-from publisher.build import build
-from publisher.catalog import BUILD_GRAPH
-from publisher.config import load_settings
-from publisher.generation import Generations
-from publisher.iris import graph_iri
+from publisher.artefacts import dumps
+from publisher.artefacts.catalog import BUILD_GRAPH
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
+from publisher.core.generation import Generations
+from publisher.core.iris import graph_iri
 from tests.harvest_fixtures import REPO
 
 

@@ -15,9 +15,9 @@ import time
 import pytest
 import requests
 
-from publisher.build import build
-from publisher.config import load_settings
-from publisher.generation import Generations
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
+from publisher.core.generation import Generations
 from tests import mini_project
 from tests.live import serving
 from tests.test_build import published_answers, tree_digest
@@ -169,7 +169,7 @@ BULK_THINGS = 8000
 
 
 def build_steps() -> list[str]:
-    from publisher.build import artefact_steps
+    from publisher.build.pipeline import artefact_steps
 
     return ["parse sources", "load store", "validate (SHACL)", "apply rules", "statistics",
             *(name for name, _write in artefact_steps())]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from publisher import named_queries
+from publisher.artefacts import named_queries
 from publisher.web import create_app
 from tests.live import serving
 

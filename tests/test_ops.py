@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import requests
 
-from publisher.build import build
-from publisher.config import load_settings
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
 from tests import mini_project
 from tests.live import serving
 

@@ -12,9 +12,9 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from publisher.query import SELECT, Job, QueryRefused, prepare, term_json
-from publisher.querypool import CHUNK_BYTES, QueryPool
-from publisher.store import open_store
+from publisher.serve.query import SELECT, Job, QueryRefused, prepare, term_json
+from publisher.serve.querypool import CHUNK_BYTES, QueryPool
+from publisher.store.backends import open_store
 from tests.sparql_fixtures import publish_quads, settings_for
 
 JSON_TYPES = {"select": "application/sparql-results+json",

@@ -10,11 +10,11 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from publisher import named_queries
-from publisher.build import build
-from publisher.config import load_settings
-from publisher.iris import SOURCE_BASE, VOCABULARY
-from publisher.store import OxigraphStore
+from publisher.artefacts import named_queries
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
+from publisher.core.iris import SOURCE_BASE, VOCABULARY
+from publisher.store.oxigraph import OxigraphStore
 from tests.conftest import ROOT
 from tests.live import serving
 

@@ -8,11 +8,12 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from publisher.build import ValidationFailed, build
-from publisher.config import load_settings
-from publisher.generation import Generations
-from publisher.remote import STAGING, RemoteStore, bind, where_group
-from publisher.store import OxigraphStore, open_store
+from publisher.build.pipeline import ValidationFailed, build
+from publisher.core.config import load_settings
+from publisher.core.generation import Generations
+from publisher.store.backends import open_store
+from publisher.store.oxigraph import OxigraphStore
+from publisher.store.remote import STAGING, RemoteStore, bind, where_group
 from tests import mini_project, oxigraph_server
 from tests.live import serving
 

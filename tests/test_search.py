@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.search import SearchIndex, match_expression
-from publisher.search_index import fold
+from publisher.artefacts.search import SearchIndex, match_expression
+from publisher.artefacts.search_index import fold
 
 BASE = "https://data.clusterscord.eu/"
 

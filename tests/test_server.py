@@ -9,8 +9,8 @@ import time
 
 import requests
 
-from publisher.build import build
-from publisher.config import load_settings
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
 from tests import pages_fixture
 from tests.production import production
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from publisher.iris import SOURCE_BASE
-from publisher.shacl_sparql import UnsupportedShapes, unsupported, validate_store
-from publisher.sources import load_shapes, load_sources
-from publisher.validate import validate
+from publisher.build.shacl_sparql import UnsupportedShapes, unsupported, validate_store
+from publisher.build.sources import load_shapes, load_sources
+from publisher.build.validate import validate
+from publisher.core.iris import SOURCE_BASE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,9 +144,9 @@ def test_unsupported_features_are_named_and_refused(tmp_path):
 
 
 def test_build_with_sparql_engine_refuses_violation_and_leaves_published_generation(tmp_path):
-    from publisher.build import ValidationFailed, build
-    from publisher.config import load_settings
-    from publisher.generation import Generations
+    from publisher.build.pipeline import ValidationFailed, build
+    from publisher.core.config import load_settings
+    from publisher.core.generation import Generations
     from tests import mini_project
 
     root = mini_project.make(tmp_path / "project")
@@ -177,7 +177,7 @@ def test_project_shapes_on_real_data_and_each_broken_fixture_report_as_pyshacl(r
                                                                               case):
     from dataclasses import replace
 
-    from publisher.sources import parse_file
+    from publisher.build.sources import parse_file
 
     sources, shapes = real_project
     if case is not None:

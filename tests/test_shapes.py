@@ -14,8 +14,8 @@ import pytest
 import rdflib
 from rdflib.namespace import SH
 
-from publisher.build import check
-from publisher.config import load_settings
+from publisher.build.pipeline import check
+from publisher.core.config import load_settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "broken"
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from publisher import urls
-from publisher.config import Settings
-from publisher.generation import NoPublishedGenerationError
+from publisher.core import urls
+from publisher.core.config import Settings
+from publisher.core.generation import NoPublishedGenerationError
 from publisher.web import i18n
 from publisher.web.site import Site
 

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from publisher import urls
-from publisher.iris import is_valid_type
+from publisher.core import urls
+from publisher.core.iris import is_valid_type
 from publisher.web import caching, documents, i18n
 from publisher.web.site import site
 

@@ -16,13 +16,12 @@ from flask import Response, render_template, request
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import NotFound
 
-from publisher.describe import Describer, Description
-from publisher.display import Display
-from publisher.incoming_counts import IncomingCounts
-from publisher.incoming_counts import open_for as incoming_counts_for
-from publisher.iris import graph_iri
-from publisher.rules import RULES_GRAPH
-from publisher.search import SearchIndex
+from publisher.artefacts.display import Display
+from publisher.artefacts.incoming_counts import IncomingCounts
+from publisher.artefacts.incoming_counts import open_for as incoming_counts_for
+from publisher.artefacts.search import SearchIndex
+from publisher.core.iris import RULES_GRAPH, graph_iri
+from publisher.serve.describe import Describer, Description
 from publisher.web import caching, i18n
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, JSON, Format, choose, not_acceptable
 from publisher.web.present import Presenter

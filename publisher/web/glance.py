@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from publisher.store import view
+from publisher.store.base import view
 from publisher.web.i18n import pick_label
 from publisher.web.present import CONFIDENCE_RANK, Presenter, best, name_key, weakest
 

@@ -17,9 +17,9 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 
-from publisher import catalog, changes, dumps, feed
-from publisher.iris import split_entity_iri
-from publisher.urls import document_path
+from publisher.artefacts import catalog, changes, dumps, feed
+from publisher.core.iris import split_entity_iri
+from publisher.core.urls import document_path
 from publisher.web import i18n
 from publisher.web.caching import add_vary, cacheable, with_cors
 from publisher.web.negotiate import (

@@ -17,9 +17,8 @@ from collections import defaultdict
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template
 
-from publisher.iris import VOCABULARY, graph_iri
-from publisher.sources import ONTOLOGY_GRAPH
-from publisher.store import view
+from publisher.core.iris import ONTOLOGY_GRAPH, VOCABULARY, graph_iri
+from publisher.store.base import view
 from publisher.web import caching, documents, i18n
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, JSON, choose, not_acceptable
 from publisher.web.pages import split_extension

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from publisher.generation import NoPublishedGenerationError
+from publisher.core.generation import NoPublishedGenerationError
 from publisher.web.site import site
 
 bp = Blueprint("ops", __name__)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
-from publisher import urls
-from publisher.catalog import dataset_jsonld
-from publisher.describe import with_values
-from publisher.iris import entity_iri
-from publisher.store import view
+from publisher.artefacts.catalog import dataset_jsonld
+from publisher.core import urls
+from publisher.core.iris import entity_iri
+from publisher.core.sparql import with_values
+from publisher.store.base import view
 from publisher.web import caching, documents
 from publisher.web.glance import glance
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, by_extension, choose, not_acceptable

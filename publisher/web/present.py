@@ -12,11 +12,11 @@ import re
 
 from markupsafe import Markup
 
-from publisher import urls
-from publisher.describe import Description, Value
-from publisher.display import Display
-from publisher.iris import PREFIXES, split_entity_iri
-from publisher.search_index import fold
+from publisher.artefacts.display import Display
+from publisher.artefacts.search_index import fold
+from publisher.core import urls
+from publisher.core.iris import PREFIXES, split_entity_iri
+from publisher.serve.describe import Description, Value
 from publisher.web.i18n import pick_label, t
 
 SCHEMA = "http://schema.org/"

@@ -18,8 +18,8 @@ Shape (documented as ``EntityPage`` in /openapi.json)::
 
 from __future__ import annotations
 
-from publisher import urls
-from publisher.describe import Description, Incoming, Value
+from publisher.core import urls
+from publisher.serve.describe import Description, Incoming, Value
 from publisher.web.present import Presenter
 
 

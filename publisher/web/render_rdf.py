@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from publisher.iris import PREFIXES
+from publisher.core.iris import PREFIXES
 from publisher.web.negotiate import Format
 
 # Prefixes a document declares: the common ones, plus the base's own namespaces.

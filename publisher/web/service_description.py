@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from publisher.iris import PREFIXES
+from publisher.core.iris import PREFIXES
 
 SD = PREFIXES["sd"]
 VOID = PREFIXES["void"]

@@ -11,9 +11,10 @@ import threading
 
 from flask import current_app, g, has_request_context
 
-from publisher.config import Settings
-from publisher.generation import Generation, Generations, NoPublishedGenerationError
-from publisher.store import QueryStore, open_store
+from publisher.core.config import Settings
+from publisher.core.generation import Generation, Generations, NoPublishedGenerationError
+from publisher.store.backends import open_store
+from publisher.store.base import QueryStore
 
 
 class Site:

@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import threading
 from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import parse_accept_header
 
-from publisher import named_queries
-from publisher.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
-from publisher.querypool import PoolBusy, QueryPool, QueryTimeout, WorkerFailed
+from publisher.artefacts import named_queries
+from publisher.serve.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
+from publisher.serve.querypool import PoolBusy, QueryTimeout, WorkerFailed
 from publisher.web import negotiate, sparql_page
 from publisher.web.caching import CORS_HEADERS, add_vary
+from publisher.web.querying import pool
 from publisher.web.service_description import describe, endpoint_iri
 from publisher.web.site import site
 
@@ -52,7 +52,6 @@ PAGE_TYPES = {
     SELECT: RESULTS_JSON.mimetype, ASK: RESULTS_JSON.mimetype, CONSTRUCT: negotiate.TURTLE.mimetype,
 }
 PATHS = ("/sparql", "/sparql/")
-_pool_lock = threading.Lock()
 
 
 class ProtocolError(Exception):
@@ -69,15 +68,6 @@ class Operation:
     query: str | None
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
-
-
-def pool() -> QueryPool:
-    """This application's worker pool (one per web worker process, started on demand)."""
-    extensions = current_app.extensions
-    if "sparql_pool" not in extensions:
-        with _pool_lock:
-            extensions.setdefault("sparql_pool", QueryPool(site().settings))
-    return extensions["sparql_pool"]
 
 
 def read_operation() -> Operation:

@@ -13,12 +13,15 @@ import json
 import pyoxigraph as ox
 from flask import Response, render_template, request
 
-from publisher import named_queries, urls
-from publisher.describe import best_labels, values_block
-from publisher.query import ASK, CONSTRUCT, Job, QueryRefused
-from publisher.querypool import PoolBusy, QueryTimeout, WorkerFailed
-from publisher.store import view
+from publisher.artefacts import named_queries
+from publisher.core import urls
+from publisher.core.labels import best_labels
+from publisher.core.sparql import values_block
+from publisher.serve.query import ASK, CONSTRUCT, Job, QueryRefused
+from publisher.serve.querypool import PoolBusy, QueryTimeout, WorkerFailed
+from publisher.store.base import view
 from publisher.web import i18n, negotiate
+from publisher.web.querying import pool
 from publisher.web.site import site
 
 DEFAULT_QUERY = """\
@@ -77,7 +80,6 @@ def render(query: str | None = None, status: int = 200, **context):
 
 def run(job: Job, named=None):
     """Run the job through the pool and render the page with its answer or its error."""
-    from publisher.web.sparql import pool
 
     context = {"named": named.name if named else None}
     try:

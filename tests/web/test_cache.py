@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from publisher.build import build
-from publisher.config import load_settings
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
 from publisher.web import create_app
 from publisher.web.cache import GenerationCache
 from tests import pages_fixture

@@ -10,11 +10,11 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from publisher import changes
-from publisher.build import build
-from publisher.catalog import BUILD_GRAPH
-from publisher.generation import Generations
-from publisher.iris import graph_iri, split_entity_iri
+from publisher.artefacts import changes
+from publisher.artefacts.catalog import BUILD_GRAPH
+from publisher.build.pipeline import build
+from publisher.core.generation import Generations
+from publisher.core.iris import graph_iri, split_entity_iri
 from tests.harvest_fixtures import REPO, free_port, settings_at
 from tests.live import serving
 

@@ -18,8 +18,8 @@ import shutil
 import pytest
 import requests
 
-from publisher.build import build
-from publisher.config import load_settings
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
 from tests.conftest import ROOT, SOURCE_FOLDERS
 from tests.live import serving
 

@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from publisher.build import build
-from publisher.config import load_settings
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
 from tests import pages_fixture
 from tests.live import serving
 

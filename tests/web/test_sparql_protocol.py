@@ -18,7 +18,7 @@ from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
-from publisher.store import OxigraphStore
+from publisher.store.oxigraph import OxigraphStore
 from publisher.web import create_app
 from tests.live import serving
 from tests.sparql_fixtures import PROTOCOL_TESTS, REPO, protocol_quads, publish_quads, settings_for

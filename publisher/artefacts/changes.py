@@ -1,0 +1,131 @@
+"""What changed between builds: entity versions for the change feed and the sitemap.
+
+Every entity (an IRI under ``{base}id/``) is summarised by a hash of its outgoing
+triples in every graph, blank-node structures expanded and hashed canonically (so the
+blank-node labels a build happens to pick never count as a change). Comparing the hashes
+with the previous generation's gives the entities added, changed and removed; each is
+appended as a version to the history, which every generation carries whole in
+``changes.json`` (the first build emits every entity as added).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher.core.iris import split_entity_iri
+
+ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+
+
+def _describe(subjects, node, visiting: frozenset) -> str:
+    """A canonical text of a blank node's description (nested, cycle-safe)."""
+    if node in visiting:
+        return "[cycle]"
+    inner = visiting | {node}
+    lines = sorted(_line(subjects, g, p, o, inner) for g, p, o in subjects.get(node, ()))
+    return "[" + " ; ".join(lines) + "]"
+
+
+def _line(subjects, graph, predicate, obj, visiting: frozenset) -> str:
+    text = _describe(subjects, obj, visiting) if isinstance(obj, ox.BlankNode) else str(obj)
+    return f"{graph} {predicate} {text}"
+
+
+def entity_hashes(store: ox.Store, base_iri: str) -> dict[str, str]:
+    """IRI → SHA-256 of the entity's outgoing triples (graph names included) in the store."""
+    blanks: dict[object, list] = defaultdict(list)
+    entities: dict[str, list] = defaultdict(list)
+    for quad in store.quads_for_pattern(None, None, None, None):
+        subject = quad.subject
+        if isinstance(subject, ox.BlankNode):
+            blanks[subject].append((quad.graph_name, quad.predicate, quad.object))
+        elif isinstance(subject, ox.NamedNode) and split_entity_iri(base_iri, subject.value):
+            obj = quad.object
+            if isinstance(obj, ox.BlankNode):  # expanded once every blank node is known
+                entities[subject.value].append((quad.graph_name, quad.predicate, obj))
+            else:  # kept as its text line at once: far less memory than the terms
+                entities[subject.value].append(f"{quad.graph_name} {quad.predicate} {obj}")
+    hashes = {}
+    for iri, items in entities.items():
+        lines = sorted(item if isinstance(item, str) else _line(blanks, *item, frozenset())
+                       for item in items)
+        hashes[iri] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return dict(sorted(hashes.items()))
+
+
+def compare(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str]]:
+    """(IRI, added|changed|removed) for every entity whose hash differs, in IRI order."""
+    found = []
+    for iri in sorted(before.keys() | after.keys()):
+        if iri not in before:
+            found.append((iri, ADDED))
+        elif iri not in after:
+            found.append((iri, REMOVED))
+        elif before[iri] != after[iri]:
+            found.append((iri, CHANGED))
+    return found
+
+
+@dataclass(frozen=True)
+class ChangeLog:
+    """One generation's changes.json: current hashes and the whole version history."""
+
+    generation: str
+    built_at: str
+    hashes: dict[str, str]
+    history: list[dict]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"generation": self.generation, "built_at": self.built_at,
+             "hashes": self.hashes, "history": self.history},
+            ensure_ascii=False, separators=(",", ":"),
+        )
+
+    def last_modified(self) -> dict[str, str]:
+        """IRI → time of the entity's latest version, for entities that still exist."""
+        latest = {}
+        for version in self.history:
+            latest[version["entity"]] = version["at"]
+        return {iri: latest[iri] for iri in self.hashes if iri in latest}
+
+
+def read(path: Path) -> ChangeLog | None:
+    """The change log of a generation, or None when it has none (an older build)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return ChangeLog(data["generation"], data["built_at"], data["hashes"], data["history"])
+
+
+@lru_cache(maxsize=4)
+def read_cached(path: Path) -> ChangeLog | None:
+    """read() for the web layer: a published generation's files never change."""
+    return read(path)
+
+
+def write(context) -> None:
+    """Artefact step: compare with the previous generation and extend the history."""
+    built_at = context.manifest["built_at"]
+    hashes = entity_hashes(context.store, context.settings.base_iri)
+    previous = read(context.previous.changes_path) if context.previous else None
+    before = previous.hashes if previous else {}
+    history = list(previous.history) if previous else []
+    found = compare(before, hashes)
+    history.extend(
+        {"entity": iri, "change": change, "at": built_at, "generation": context.work.id}
+        for iri, change in found
+    )
+    log = ChangeLog(context.work.id, built_at, hashes, history)
+    context.work.changes_path.write_text(log.to_json(), encoding="utf-8")
+    counts = {kind: sum(1 for _, c in found if c == kind) for kind in (ADDED, CHANGED, REMOVED)}
+    last_change = history[-1]["at"] if history else built_at
+    context.manifest["changes"] = {**counts, "versions": len(history), "last_change": last_change}

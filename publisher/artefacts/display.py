@@ -1,0 +1,301 @@
+"""The display profile: how pages order, group and name properties, compiled at build time.
+
+The build step :func:`write` reads the SHACL shapes (``sh:targetClass``, ``sh:property`` with
+``sh:path``, ``sh:name``, ``sh:description``, ``sh:order``, ``sh:group``), the ontology's
+labels, the provenance of the named graphs and the entity counts per IRI type into
+``display.json``. The web layer loads that file through :class:`Display` and never parses
+shapes per request.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher.core.iris import ONTOLOGY_GRAPH, PREFIXES, RULES_GRAPH, graph_iri, split_entity_iri
+
+SH = "http://www.w3.org/ns/shacl#"
+OTHER_GROUP = ""
+
+_SHAPES_QUERY = """
+SELECT ?shape ?class ?prop ?path ?name ?description ?order ?group ?min ?max ?datatype ?range
+WHERE {
+  ?shape sh:property ?prop .
+  OPTIONAL { ?shape sh:targetClass ?class }
+  ?prop sh:path ?path . FILTER(isIRI(?path))
+  OPTIONAL { ?prop sh:name ?name }
+  OPTIONAL { ?prop sh:description ?description }
+  OPTIONAL { ?prop sh:order ?order }
+  OPTIONAL { ?prop sh:group ?group }
+  OPTIONAL { ?prop sh:minCount ?min }
+  OPTIONAL { ?prop sh:maxCount ?max }
+  OPTIONAL { ?prop sh:datatype ?datatype }
+  OPTIONAL { ?prop sh:class ?range }
+}
+"""
+
+_GROUPS_QUERY = """
+SELECT ?group ?label ?order WHERE {
+  ?group a sh:PropertyGroup .
+  OPTIONAL { ?group rdfs:label ?label }
+  OPTIONAL { ?group sh:order ?order }
+}
+"""
+
+_GRAPHS_QUERY = """
+SELECT ?g ?label ?source WHERE {
+  GRAPH ?any { ?g a sd:Graph }
+  OPTIONAL { ?g skos:prefLabel|rdfs:label ?label }
+  OPTIONAL { ?g prov:wasDerivedFrom ?source }
+}
+"""
+
+_TYPES_QUERY = "SELECT DISTINCT ?s ?c WHERE { ?s a ?c FILTER(isIRI(?s)) }"
+
+# Node shapes without a target class, reached through sh:node from a property's path.
+_NODE_SHAPES_QUERY = """
+SELECT DISTINCT ?shape ?path WHERE {
+  ?prop sh:path ?path ; sh:node ?shape .
+  FILTER(isIRI(?path))
+  FILTER NOT EXISTS { ?shape sh:targetClass ?any }
+}
+"""
+
+
+def _lang_put(table: dict, term) -> None:
+    if isinstance(term, ox.Literal):
+        table.setdefault(term.language or "", term.value)
+
+
+def compile_profile(shapes: ox.Store, data: ox.Store, base_iri: str) -> dict:
+    """The display profile as a JSON-ready dict."""
+    groups: dict[str, dict] = {}
+    for row in shapes.query(_GROUPS_QUERY, prefixes=PREFIXES):
+        entry = groups.setdefault(row["group"].value, {"labels": {}, "order": 1000.0})
+        if row["label"] is not None:
+            _lang_put(entry["labels"], row["label"])
+        if row["order"] is not None:
+            entry["order"] = float(row["order"].value)
+
+    classes: dict[str, dict] = defaultdict(lambda: {"shapes": [], "properties": {}})
+    constraints: dict[str, list] = defaultdict(list)
+    shape_classes = node_shape_classes(shapes, data)
+    for row in shapes.query(_SHAPES_QUERY, prefixes=PREFIXES):
+        shape, path = row["shape"].value, row["path"].value
+        if row["class"] is not None:
+            targets = [row["class"].value]
+        else:
+            targets = shape_classes.get(shape, [])
+        for cls in targets:
+            _add_property(classes[cls], shape, row)
+            constraint = {"class": cls}
+            for key in ("min", "max"):
+                if row[key] is not None:
+                    constraint[key + "Count"] = int(row[key].value)
+            for key in ("datatype", "range"):
+                if row[key] is not None:
+                    constraint[key] = row[key].value
+            if constraint not in constraints[path]:
+                constraints[path].append(constraint)
+
+    terms: dict[str, dict] = defaultdict(lambda: {"labels": {}, "comments": {}})
+    ontology = ox.NamedNode(graph_iri(base_iri, ONTOLOGY_GRAPH))
+    for row in data.query(
+        "SELECT ?term ?p ?text WHERE { ?term ?p ?text "
+        "VALUES ?p { rdfs:label skos:prefLabel rdfs:comment skos:definition } "
+        "FILTER(isIRI(?term) && isLiteral(?text)) }",
+        prefixes=PREFIXES,
+        default_graph=[ontology],
+    ):
+        kind = "comments" if row["p"].value.endswith(("comment", "definition")) else "labels"
+        _lang_put(terms[row["term"].value][kind], row["text"])
+
+    sources: dict[str, dict] = {}
+    for row in data.query(_GRAPHS_QUERY, prefixes=PREFIXES, use_default_graph_as_union=True):
+        entry = sources.setdefault(row["g"].value, {"labels": {}, "sources": []})
+        if row["label"] is not None:
+            _lang_put(entry["labels"], row["label"])
+        if row["source"] is not None and row["source"].value not in entry["sources"]:
+            entry["sources"].append(row["source"].value)
+
+    for graph, level in graph_confidence(data, base_iri).items():
+        if graph in sources:
+            sources[graph]["confidence"] = level
+    return {
+        "derived_predicates": derived_predicates(data, base_iri),
+        "groups": groups,
+        "classes": {cls: dict(entry) for cls, entry in classes.items()},
+        "constraints": dict(constraints),
+        "terms": dict(terms),
+        "graphs": sources,
+        "types": type_segments(data, base_iri),
+    }
+
+
+def _add_property(entry: dict, shape: str, row) -> None:
+    """One sh:property row of a shape into the profile of a class it describes."""
+    if shape not in entry["shapes"] and isinstance(row["shape"], ox.NamedNode):
+        entry["shapes"].append(shape)
+    prop = entry["properties"].setdefault(row["path"].value, {
+        "names": {}, "descriptions": {}, "order": 1000.0,
+        "group": row["group"].value if row["group"] is not None else OTHER_GROUP,
+    })
+    if row["name"] is not None:
+        _lang_put(prop["names"], row["name"])
+    if row["description"] is not None:
+        _lang_put(prop["descriptions"], row["description"])
+    if row["order"] is not None:
+        prop["order"] = min(prop["order"], float(row["order"].value))
+
+
+def node_shape_classes(shapes: ox.Store, data: ox.Store) -> dict[str, list[str]]:
+    """{node shape: classes it describes} for shapes without sh:targetClass: the classes
+    of the values of the paths that point to them with sh:node (e.g. the identifier shape
+    describes adms:Identifier, the class of every adms:identifier value)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for row in shapes.query(_NODE_SHAPES_QUERY, prefixes=PREFIXES):
+        path = ox.NamedNode(row["path"].value)
+        query = f"SELECT DISTINCT ?c WHERE {{ ?s {path} ?o . ?o a ?c }}"
+        for hit in data.query(query, use_default_graph_as_union=True):
+            if hit["c"].value not in found[row["shape"].value]:
+                found[row["shape"].value].append(hit["c"].value)
+    return dict(found)
+
+
+def graph_confidence(data: ox.Store, base_iri: str) -> dict[str, str]:
+    """{named graph: 'high' | 'medium' | 'low'} from each graph's cc:confidence."""
+    levels = {base_iri + "def/" + level: level for level in ("high", "medium", "low")}
+    confidence = ox.NamedNode(base_iri + "def/confidence")
+    found: dict[str, str] = {}
+    for quad in data.quads_for_pattern(None, confidence, None, None):
+        level = levels.get(quad.object.value) if isinstance(quad.object, ox.NamedNode) else None
+        if level and isinstance(quad.subject, ox.NamedNode):
+            found.setdefault(quad.subject.value, level)
+    return found
+
+
+def derived_predicates(data: ox.Store, base_iri: str) -> list[str]:
+    """Predicates used only in the rules graph (alignment and inverse links)."""
+    rules = graph_iri(base_iri, RULES_GRAPH)
+    graphs: dict[str, set] = defaultdict(set)
+    for row in data.query("SELECT DISTINCT ?p ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        graphs[row["p"].value].add(row["g"].value)
+    return sorted(p for p, found in graphs.items() if found == {rules})
+
+
+def type_segments(data: ox.Store, base_iri: str) -> dict[str, dict]:
+    """Per /id/{type}/ segment: entity count and its classes, most frequent first."""
+    entities: dict[str, set] = defaultdict(set)
+    classes: dict[str, Counter] = defaultdict(Counter)
+    for row in data.query(_TYPES_QUERY, use_default_graph_as_union=True):
+        split = split_entity_iri(base_iri, row["s"].value)
+        if split is None:
+            continue
+        entities[split[0]].add(row["s"].value)
+        classes[split[0]][row["c"].value] += 1
+    return {
+        kind: {
+            "count": len(entities[kind]),
+            "classes": [c for c, _n in sorted(classes[kind].items(), key=lambda i: (-i[1], i[0]))],
+        }
+        for kind in sorted(entities)
+    }
+
+
+def write(context) -> None:
+    """Build step: write display.json into the generation being built."""
+    shapes = ox.Store()
+    shapes.extend(context.shapes)
+    profile = compile_profile(shapes, context.store, context.settings.base_iri)
+    context.work.display_path.write_text(
+        json.dumps(profile, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    context.manifest["types"] = {kind: entry["count"] for kind, entry in profile["types"].items()}
+
+
+class Display:
+    """Read access to a compiled display profile."""
+
+    def __init__(self, profile: dict):
+        self.profile = profile
+        self.groups = profile.get("groups", {})
+        self.classes = profile.get("classes", {})
+        self.terms = profile.get("terms", {})
+        self.graphs = profile.get("graphs", {})
+        self.types = profile.get("types", {})
+        self.constraints = profile.get("constraints", {})
+        self.derived_predicates = frozenset(profile.get("derived_predicates", ()))
+        self._order = {}
+        for entry in self.classes.values():
+            for path, prop in entry["properties"].items():
+                self._order[path] = min(self._order.get(path, 1e9), prop["order"])
+
+    @classmethod
+    def load(cls, path: Path) -> Display:
+        return _load(Path(path), Path(path).stat().st_mtime_ns if Path(path).exists() else 0)
+
+    def property_order(self, predicate: str) -> tuple:
+        return (self._order.get(predicate, 1e9), predicate)
+
+    def shaped(self, types: list[str]) -> list[dict]:
+        return [self.classes[t] for t in types if t in self.classes]
+
+    def property_names(self, predicate: str, types: list[str]) -> dict[str, str]:
+        """{lang: name}: sh:name from the shapes of the node's own classes, else the
+        property's ontology label; never a name another class's shape gives it."""
+        for entry in self.shaped(types):
+            prop = entry["properties"].get(predicate)
+            if prop and prop["names"]:
+                return prop["names"]
+        return self.terms.get(predicate, {}).get("labels", {})
+
+    def confidence(self, graph: str) -> str | None:
+        """'high', 'medium' or 'low': how far the facts of a named graph can be trusted."""
+        return self.graphs.get(graph, {}).get("confidence")
+
+    def single_valued(self, predicate: str, types: list[str]) -> bool:
+        """Whether a shape of these types allows at most one value of predicate."""
+        targets = set(types)
+        return any(
+            c.get("maxCount") == 1 and c["class"] in targets
+            for c in self.constraints.get(predicate, [])
+        )
+
+    def property_description(self, predicate: str, types: list[str]) -> dict[str, str]:
+        for entry in self.shaped(types):
+            prop = entry["properties"].get(predicate)
+            if prop and prop["descriptions"]:
+                return prop["descriptions"]
+        return self.terms.get(predicate, {}).get("comments", {})
+
+    def layout(self, types: list[str], predicates: list[str]):
+        """[(group key, group labels, predicates in order)] for an entity's properties."""
+        placed: dict[str, tuple[float, str]] = {}
+        for entry in self.shaped(types):
+            for path, prop in entry["properties"].items():
+                if path in predicates and path not in placed:
+                    placed[path] = (prop["order"], prop["group"])
+        by_group: dict[str, list[str]] = defaultdict(list)
+        for predicate in predicates:
+            order_group = placed.get(predicate)
+            group = order_group[1] if order_group else OTHER_GROUP
+            by_group[group].append(predicate)
+        for members in by_group.values():
+            members.sort(key=lambda p: (placed.get(p, (1e9,))[0], self.property_order(p), p))
+        keys = sorted(
+            by_group,
+            key=lambda g: (g == OTHER_GROUP, self.groups.get(g, {}).get("order", 1000.0), g),
+        )
+        return [(key, self.groups.get(key, {}).get("labels", {}), by_group[key]) for key in keys]
+
+
+@cache
+def _load(path: Path, _mtime: int) -> Display:
+    try:
+        return Display(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return Display({})

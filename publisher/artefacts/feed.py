@@ -1,0 +1,116 @@
+"""The change history as a Linked Data Event Stream (TREE/LDES), as RDF triples.
+
+``{base}changes`` is the ``ldes:EventStream``; its view is page 0. Pages hold the
+versions of the history in the order the builds produced them, ``page_size`` per page,
+so a full page never changes again; each page links to the next with a
+``tree:GreaterThanOrEqualToRelation`` on ``dct:modified`` (every version reachable
+from it is at least that recent). A member is one version of an entity: its IRI,
+``dct:isVersionOf`` the entity, ``dct:modified`` the build time and an Activity
+Streams type (Create, Update, Delete) saying what happened. Nothing here knows HTTP.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from publisher.artefacts.changes import ADDED, CHANGED, REMOVED
+from publisher.core.iris import PREFIXES, split_entity_iri
+
+AS = "https://www.w3.org/ns/activitystreams#"
+ACTIVITY = {ADDED: AS + "Create", CHANGED: AS + "Update", REMOVED: AS + "Delete"}
+FEED_PREFIXES = {**PREFIXES, "as": AS}
+
+
+def _ns(prefix: str):
+    base = FEED_PREFIXES[prefix]
+    return lambda local: ox.NamedNode(base + local)
+
+
+RDF, XSD, DCT, SH, TREE, LDES = (_ns(p) for p in ("rdf", "xsd", "dct", "sh", "tree", "ldes"))
+A = RDF("type")
+
+
+def stream_iri(base_iri: str) -> ox.NamedNode:
+    return ox.NamedNode(base_iri + "changes")
+
+
+def page_iri(base_iri: str, page: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{base_iri}changes/{page}")
+
+
+def version_iri(base_iri: str, version: dict) -> ox.NamedNode:
+    kind, slug = split_entity_iri(base_iri, version["entity"]) or ("entity", "unknown")
+    return ox.NamedNode(f"{base_iri}changes/version/{version['generation']}/{kind}/{slug}")
+
+
+def page_count(versions: int, page_size: int) -> int:
+    return max(1, -(-versions // page_size))
+
+
+def is_full(page: int, versions: int, page_size: int) -> bool:
+    """A page that is full and not the last never changes again (cache it for good)."""
+    return page < page_count(versions, page_size) - 1
+
+
+def _modified(at: str) -> ox.Literal:
+    return ox.Literal(at, datatype=XSD("dateTime"))
+
+
+def root_triples(base_iri: str, polling_interval_s: int) -> list[ox.Triple]:
+    """The event stream: its paths, its member shape and its view."""
+    stream = stream_iri(base_iri)
+    shape = ox.NamedNode(base_iri + "changes#member-shape")
+    view, description = page_iri(base_iri, 0), ox.NamedNode(base_iri + "changes#view")
+    out = [
+        ox.Triple(stream, A, LDES("EventStream")),
+        ox.Triple(stream, LDES("timestampPath"), DCT("modified")),
+        ox.Triple(stream, LDES("versionOfPath"), DCT("isVersionOf")),
+        ox.Triple(stream, TREE("shape"), shape),
+        ox.Triple(stream, TREE("view"), view),
+        ox.Triple(view, A, TREE("Node")),
+        ox.Triple(view, TREE("viewDescription"), description),
+        ox.Triple(description, A, TREE("ViewDescription")),
+        ox.Triple(description, LDES("pollingInterval"),
+                  ox.Literal(str(polling_interval_s), datatype=XSD("integer"))),
+        ox.Triple(shape, A, SH("NodeShape")),
+    ]
+    for i, (path, extra) in enumerate((
+        (DCT("isVersionOf"), [(SH("nodeKind"), SH("IRI"))]),
+        (DCT("modified"), [(SH("datatype"), XSD("dateTime"))]),
+        (A, [(SH("nodeKind"), SH("IRI"))]),
+    )):
+        prop = ox.NamedNode(f"{base_iri}changes#member-shape-{i}")
+        out += [ox.Triple(shape, SH("property"), prop), ox.Triple(prop, SH("path"), path),
+                ox.Triple(prop, SH("minCount"), ox.Literal("1", datatype=XSD("integer"))),
+                ox.Triple(prop, SH("maxCount"), ox.Literal("1", datatype=XSD("integer")))]
+        out += [ox.Triple(prop, p, o) for p, o in extra]
+    return out
+
+
+def page_triples(base_iri: str, history: list[dict], page: int,
+                 page_size: int) -> list[ox.Triple] | None:
+    """One page of members and its relation to the next page; None past the end."""
+    count = page_count(len(history), page_size)
+    if not 0 <= page < count:
+        return None
+    stream, node = stream_iri(base_iri), page_iri(base_iri, page)
+    out = [ox.Triple(node, A, TREE("Node"))]
+    if page + 1 < count:
+        relation = ox.NamedNode(f"{node.value}#next")
+        first_next = history[(page + 1) * page_size]["at"]
+        out += [
+            ox.Triple(node, TREE("relation"), relation),
+            ox.Triple(relation, A, TREE("GreaterThanOrEqualToRelation")),
+            ox.Triple(relation, TREE("path"), DCT("modified")),
+            ox.Triple(relation, TREE("value"), _modified(first_next)),
+            ox.Triple(relation, TREE("node"), page_iri(base_iri, page + 1)),
+        ]
+    for version in history[page * page_size:(page + 1) * page_size]:
+        member = version_iri(base_iri, version)
+        out += [
+            ox.Triple(stream, TREE("member"), member),
+            ox.Triple(member, A, ox.NamedNode(ACTIVITY[version["change"]])),
+            ox.Triple(member, DCT("isVersionOf"), ox.NamedNode(version["entity"])),
+            ox.Triple(member, DCT("modified"), _modified(version["at"])),
+        ]
+    return out

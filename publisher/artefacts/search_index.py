@@ -1,0 +1,125 @@
+"""Build step: the label search index (SQLite FTS5) and the browse lists, in search.sqlite.
+
+One FTS row per label of an entity or ontology term, in every language, tokenised with
+``unicode61 remove_diacritics 2`` so case and diacritics fold ("usti" finds "Ústí nad
+Labem"). Each row carries the entity's IRI type segment, the label's language and a boost
+(preferred labels rank above alternative names and notations). The ``entities`` table
+gives /browse/{type} its paged, label-sorted lists without touching the store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher.core.iris import PREFIXES, split_entity_iri
+from publisher.core.labels import LABEL_PREDICATES, best_labels
+
+# Lower is better (added to bm25, which is negative for good matches).
+BOOSTS = {
+    "http://www.w3.org/2004/02/skos/core#prefLabel": -3.0,
+    "http://www.w3.org/2000/01/rdf-schema#label": -2.5,
+    "http://schema.org/name": -2.5,
+    "http://purl.org/dc/terms/title": -2.0,
+    "http://xmlns.com/foaf/0.1/name": -2.0,
+    "http://www.w3.org/2006/vcard/ns#fn": -2.0,
+    "http://schema.org/legalName": -1.5,
+    "http://www.w3.org/2004/02/skos/core#altLabel": -1.0,
+    "http://schema.org/alternateName": -1.0,
+    "http://www.w3.org/2004/02/skos/core#notation": -0.5,
+}
+
+_LABELS_QUERY = """
+SELECT DISTINCT ?s ?p ?label WHERE {
+  VALUES ?p { %s }
+  ?s ?p ?label .
+  FILTER(isIRI(?s) && isLiteral(?label))
+}
+"""
+
+SCHEMA = """
+CREATE TABLE entities (
+  iri TEXT PRIMARY KEY, type TEXT NOT NULL, sort_key TEXT NOT NULL,
+  label_en TEXT, label_cs TEXT, label_any TEXT
+);
+CREATE INDEX entities_by_type ON entities (type, sort_key, iri);
+CREATE TABLE labels (
+  id INTEGER PRIMARY KEY, iri TEXT NOT NULL, type TEXT NOT NULL, lang TEXT NOT NULL,
+  predicate TEXT NOT NULL, boost REAL NOT NULL, label TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE labels_fts USING fts5(
+  label, content='labels', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+"""
+
+ONTOLOGY_TYPE = "def"
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded text for sorting."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def index_type(base_iri: str, iri: str) -> str | None:
+    """The type segment an IRI is listed under: /id/{type}/…, or 'def' for terms."""
+    split = split_entity_iri(base_iri, iri)
+    if split is not None:
+        return split[0]
+    if iri.startswith(base_iri + "def/"):
+        return ONTOLOGY_TYPE
+    return None
+
+
+def build_index(store: ox.Store, base_iri: str, path: Path) -> dict:
+    """Write search.sqlite; return counts for the manifest."""
+    predicates = " ".join(f"<{iri}>" for iri in BOOSTS)
+    rows: list[tuple] = []
+    own: dict[str, list] = defaultdict(list)
+    for solution in store.query(_LABELS_QUERY % predicates, prefixes=PREFIXES,
+                                use_default_graph_as_union=True):
+        iri = solution["s"].value
+        kind = index_type(base_iri, iri)
+        if kind is None:
+            continue
+        label, predicate = solution["label"], solution["p"].value
+        rows.append((iri, kind, label.language or "", predicate, BOOSTS[predicate], label.value))
+        if predicate in LABEL_PREDICATES:
+            own[iri].append((predicate, label))
+
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript(SCHEMA)
+        connection.executemany(
+            "INSERT INTO labels (iri, type, lang, predicate, boost, label) VALUES (?,?,?,?,?,?)",
+            rows,
+        )
+        connection.execute("INSERT INTO labels_fts (labels_fts) VALUES ('rebuild')")
+        entities = []
+        for iri, pairs in own.items():
+            labels = best_labels(pairs)
+            any_label = labels.get("en") or labels.get("cs") or next(iter(labels.values()))
+            kind = index_type(base_iri, iri)
+            entities.append((iri, kind, fold(any_label), labels.get("en"), labels.get("cs"),
+                             any_label))
+        connection.executemany(
+            "INSERT INTO entities (iri, type, sort_key, label_en, label_cs, label_any) "
+            "VALUES (?,?,?,?,?,?)",
+            entities,
+        )
+        connection.commit()
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+    return {"labels": len(rows), "entities": len(entities)}
+
+
+def write(context) -> None:
+    """Build step: search.sqlite in the generation being built."""
+    counts = build_index(context.store, context.settings.base_iri, context.work.search_path)
+    context.manifest["search"] = counts

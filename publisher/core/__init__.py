@@ -1,0 +1,1 @@
+"""The ground floor: settings, the IRI and URL scheme, generations, progress."""

@@ -1,0 +1,1 @@
+"""Answering from a published generation: killable query workers, descriptions."""

@@ -1,0 +1,346 @@
+"""Killable query execution: a small pool of worker processes that run public queries.
+
+pyoxigraph cannot interrupt a running query, and a thread cannot be stopped, so every
+public query runs in a worker process of its own that can be SIGKILLed. A worker opens
+the published store read-only (reopening it when a job names a newer generation), runs
+:func:`publisher.query.prepare` and streams the serialized answer back over a pipe. When
+the time limit passes before the answer is ready, the worker is killed and replaced, and
+the caller gets :class:`QueryTimeout`; other queries keep running in the other workers.
+A worker's data segment is capped at ``settings.query_memory_mb``: a query that needs more
+stops its worker (the allocation fails) and the caller gets :class:`QueryOutOfMemory`; a
+query nested so deeply that it overflows the worker's stack is refused (400).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+import threading
+import time
+from pathlib import Path
+
+from publisher.core.config import Settings
+from publisher.serve.query import Head, Job, QueryRefused
+
+CHUNK_BYTES = 64 * 1024
+# Every message from a worker is raw bytes, its first byte its kind. An answer that fits
+# in one chunk is one message: ANSWER + head + body. A longer one starts with HEAD + head +
+# the first chunk, then DATA + bytes frames, then END (or FAILED + reason). A refusal is
+# REFUSED + JSON [status, message, form]. The head is "form\tmedia type\trows\ttruncated"
+# after a two-byte length; nothing is pickled on the way back.
+ANSWER, HEAD, DATA, END, FAILED, REFUSED = b"A", b"H", b"D", b"E", b"X", b"R"
+
+
+class QueryTimeout(Exception):
+    """The query ran past the time limit and its worker was killed."""
+
+
+class QueryOutOfMemory(QueryTimeout):
+    """The query needed more memory than the limit; its worker died (answered like a timeout)."""
+
+
+class PoolBusy(Exception):
+    """Every worker stayed busy for the whole time limit."""
+
+
+class WorkerFailed(Exception):
+    """A worker died or broke the protocol while answering."""
+
+
+def _encode_head(head: Head) -> bytes:
+    text = f"{head.form}\t{head.media_type}\t{head.rows}\t{int(head.truncated)}".encode()
+    return len(text).to_bytes(2, "big") + text
+
+
+def _decode_head(message: bytes) -> tuple[Head, int]:
+    """The head at the start of a message (after its kind byte) and where the body starts."""
+    length = int.from_bytes(message[1:3], "big")
+    form, media_type, rows, truncated = message[3:3 + length].decode().split("\t")
+    return Head(form, media_type, int(rows), truncated == "1"), 3 + length
+
+
+class _AnswerWriter:
+    """A binary file-like object: the answer's head and body over a pipe, in as few messages."""
+
+    def __init__(self, conn, head: Head):
+        self.conn = conn
+        self.head = _encode_head(head)
+        self.buffer = bytearray()
+        self.started = False
+
+    def write(self, data) -> int:
+        self.buffer += data
+        if len(self.buffer) >= CHUNK_BYTES:
+            self._send()
+        return len(data)
+
+    def flush(self) -> None:
+        """Part of the file interface; frames are sent when full or at the end."""
+
+    def _send(self) -> None:
+        if self.started:
+            self.conn.send_bytes(DATA + self.buffer)
+        else:
+            self.conn.send_bytes(HEAD + self.head + self.buffer)
+            self.started = True
+        self.buffer.clear()
+
+    def finish(self) -> None:
+        if self.started:
+            if self.buffer:
+                self._send()
+            self.conn.send_bytes(END)
+        else:
+            self.conn.send_bytes(ANSWER + self.head + self.buffer)
+
+
+def _refuse(conn, status: int, message: str, form: str | None = None) -> None:
+    conn.send_bytes(REFUSED + json.dumps([status, message, form]).encode("utf-8"))
+
+
+def _worker_main(conn, settings: Settings) -> None:
+    """A worker's life: receive a job, answer it, repeat until the pipe closes."""
+    from publisher.core.generation import Generation
+    from publisher.serve.query import prepare
+    from publisher.store.backends import open_store
+
+    limit = settings.query_memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    store, opened = None, None
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if job.generation_path != opened:
+                if store is not None:
+                    store.close()
+                store = open_store(settings, Generation(Path(job.generation_path)))
+                opened = job.generation_path
+            answer = prepare(store, job)
+        except QueryRefused as exc:
+            _refuse(conn, exc.status, exc.message, exc.form)
+            continue
+        except MemoryError:
+            _refuse(conn, 503, _out_of_memory(settings))
+            continue
+        except Exception as exc:  # noqa: BLE001 - reported to the caller, worker lives on
+            _refuse(conn, 500, f"the query failed: {exc}")
+            continue
+        writer = _AnswerWriter(conn, answer.head)
+        try:
+            answer.write(writer)
+        except Exception as exc:  # noqa: BLE001 - the caller cuts the response short
+            if writer.started:
+                conn.send_bytes(FAILED + str(exc).encode("utf-8"))
+            else:
+                _refuse(conn, 500, f"the query failed while writing its answer: {exc}")
+            continue
+        writer.finish()
+
+
+# Deep nesting or long operator chains overflow the evaluator's stack, which kills the worker.
+TOO_DEEP = ("the query is nested or chained too deeply to evaluate (its worker ran out of "
+            "stack); split it or reduce its nesting")
+
+
+def _out_of_memory(settings: Settings) -> str:
+    return (f"the query was stopped: it needed more than the memory limit of "
+            f"{settings.query_memory_mb} MiB")
+
+
+class _Worker:
+    def __init__(self, context, settings: Settings):
+        self.conn, child = context.Pipe(duplex=True)
+        self.process = context.Process(
+            target=_worker_main, args=(child, settings), daemon=True, name="query-worker"
+        )
+        self.process.start()
+        child.close()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class Stream:
+    """A running answer: its head, then its body chunks; iterating releases the worker.
+
+    A complete answer (one message) has released its worker already. Closing a partial
+    one early (a client went away) kills the worker, whose pipe may still be full.
+    """
+
+    def __init__(self, pool: QueryPool, worker: _Worker | None, head: Head, first: bytes):
+        self.pool, self.worker, self.head = pool, worker, head
+        self._first = first
+        self._done = worker is None
+
+    def __iter__(self):
+        try:
+            if self._first:
+                yield self._first
+            while self.worker is not None and not self._done:
+                if not self.worker.conn.poll(self.pool.timeout_s):
+                    raise WorkerFailed("the query worker stopped sending its answer")
+                message = self.worker.conn.recv_bytes()
+                kind = message[:1]
+                if kind == DATA:
+                    yield message[1:]
+                elif kind == END:
+                    self._done = True
+                else:
+                    raise WorkerFailed(message[1:].decode("utf-8", "replace"))
+        finally:
+            self.close()
+
+    def read(self) -> bytes:
+        if self.worker is None:
+            return self._first
+        return b"".join(self)
+
+    def close(self) -> None:
+        if self.worker is None:
+            return
+        worker, self.worker = self.worker, None
+        if self._done:
+            self.pool._release(worker)
+        else:
+            self.pool._discard(worker)
+
+
+class QueryPool:
+    """Up to ``settings.query_workers`` worker processes, started on demand."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.size = max(1, settings.query_workers)
+        self.timeout_s = settings.query_timeout_s
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._lock = threading.Lock()
+        self._count = 0
+        self._owner = os.getpid()
+        self.busy: set[int] = set()
+        self.killed: collections.deque[int] = collections.deque(maxlen=100)
+
+    def submit(self, job: Job) -> Stream:
+        """Send a job to a free worker; return its Stream once the answer is ready.
+
+        Raises QueryRefused (the query was refused or failed), QueryTimeout (killed at
+        the limit) or PoolBusy (no worker came free within the limit).
+        """
+        deadline = time.monotonic() + self.timeout_s
+        worker = self._lease(deadline)
+        try:
+            worker.conn.send(job)
+            remaining = deadline - time.monotonic()
+            if not worker.conn.poll(max(0.0, remaining)):
+                self._discard(worker)
+                raise QueryTimeout(
+                    f"the query was stopped after the time limit of {self.timeout_s:g} s"
+                )
+            message = worker.conn.recv_bytes()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._discard(worker)
+            if worker.process.exitcode == -signal.SIGABRT:
+                raise QueryOutOfMemory(_out_of_memory(self.settings)) from exc
+            if worker.process.exitcode in (-signal.SIGSEGV, -signal.SIGBUS):
+                raise QueryRefused(400, TOO_DEEP) from exc
+            raise WorkerFailed(f"the query worker died: {exc}") from exc
+        kind = message[:1]
+        if kind == REFUSED:
+            self._release(worker)
+            status, text, form = json.loads(message[1:])
+            raise QueryRefused(status, text, form)
+        if kind not in (ANSWER, HEAD):
+            self._discard(worker)
+            raise WorkerFailed("the query worker broke the protocol")
+        head, body_start = _decode_head(message)
+        if kind == ANSWER:
+            self._release(worker)
+            return Stream(self, None, head, message[body_start:])
+        return Stream(self, worker, head, message[body_start:])
+
+    def _lease(self, deadline: float) -> _Worker:
+        with self._lock:
+            if os.getpid() != self._owner:  # forked (e.g. by a server): start afresh
+                self._idle, self._count, self._owner = queue.LifoQueue(), 0, os.getpid()
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                worker = None
+                if self._count < self.size:
+                    self._count += 1
+                    try:
+                        worker = _Worker(self._context, self.settings)
+                    except Exception:
+                        self._count -= 1
+                        raise
+        if worker is None:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty as exc:
+                raise PoolBusy(
+                    f"all {self.size} query workers stayed busy for {self.timeout_s:g} s"
+                ) from exc
+        if not worker.process.is_alive():
+            self._discard(worker)
+            return self._lease(deadline)
+        self.busy.add(worker.pid)
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        self.busy.discard(worker.pid)
+        self._idle.put(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        """Kill a worker (stuck, broken or abandoned mid-answer); a new one starts on demand."""
+        self.busy.discard(worker.pid)
+        worker.kill()
+        self.killed.append(worker.pid)
+        with self._lock:
+            self._count -= 1
+
+    def warm(self) -> None:
+        """Start every worker now (in the background), so no request waits for one."""
+        def start() -> None:
+            started = []
+            try:
+                while len(started) < self.size:
+                    with self._lock:
+                        if self._count >= self.size:
+                            break
+                        self._count += 1
+                    try:
+                        started.append(_Worker(self._context, self.settings))
+                    except Exception:
+                        with self._lock:
+                            self._count -= 1
+                        raise
+            finally:
+                for worker in started:
+                    self._idle.put(worker)
+
+        threading.Thread(target=start, name="query-pool-warm", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop the idle workers (busy ones are killed when their streams close)."""
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            worker.kill()
+            with self._lock:
+                self._count -= 1
