@@ -1,4 +1,4 @@
-"""The build rules: alignment and inverse links go into graph/rules, and only there."""
+"""The build rules: alignment and inverse links go into the derived graphs, and only there."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from publisher.sources import load_sources
+from publisher.build.sources import load_sources
 
 BASE = "https://data.clusterscord.eu/"
 RULES = f"<{BASE}graph/rules>"
@@ -48,12 +48,34 @@ def test_rules_graph_holds_the_alignment(store, pattern):
     f"<{BASE}id/place/wrs-seat> org:siteOf <{BASE}id/organisation/wrs>",
     f"{PROJECT} org:hasMember <{BASE}id/organisation/arleg>",
     f"<{BASE}id/organisation/arleg> org:memberOf {PROJECT}",
+])
+def test_rules_graph_holds_the_inverse_links(store, pattern):
+    assert in_rules(store, pattern)
+
+
+@pytest.mark.parametrize("pattern", [
     f"<{BASE}id/organisation/rra-uk> cc:inRegion <{BASE}id/region/CZ042> ,"
     f" <{BASE}id/region/CZ04> , <{BASE}id/region/CZ0> , <{BASE}id/region/CZ>",
     f"<{BASE}id/place/hotel-diplomat> cc:inRegion <{BASE}id/region/CZ01>",
 ])
-def test_rules_graph_holds_the_inverse_links(store, pattern):
-    assert in_rules(store, pattern)
+def test_regions_of_seats_are_derived_at_the_medium_confidence_of_their_assignment(store, pattern):
+    assert store.ask(f"ASK {{ GRAPH <{BASE}graph/rules-medium> {{ {pattern} }} }}")
+    assert not in_rules(store, pattern)
+
+
+def test_schema_dates_of_the_project_period_each_at_its_sources_confidence(store):
+    assert in_rules(store, f'{PROJECT} schema:startDate "2010-03"^^xsd:gYearMonth ;'
+                           ' schema:endDate "2013-02"^^xsd:gYearMonth')
+    assert store.ask(f"""ASK {{ GRAPH <{BASE}graph/rules-medium> {{
+        {PROJECT} schema:startDate "2010-04"^^xsd:gYearMonth }} }}""")
+
+
+def test_eurio_legal_names_and_addresses(store):
+    assert in_rules(store, f"""<{BASE}id/organisation/wrs>
+        eurio:legalName "Wirtschaftsförderung Region Stuttgart GmbH" .
+        <{BASE}id/place/wko-ooe-seat> eurio:hasAddress ?a .
+        ?a a eurio:PostalAddress ; eurio:streetAddress "Hessenplatz 3" ;
+           eurio:addressLocality "Linz" ; eurio:addressCountry "AT" """)
 
 
 def test_member_shortcuts_only_for_partners_of_high_confidence_graphs(store):
