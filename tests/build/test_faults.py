@@ -20,7 +20,7 @@ from publisher.core.config import load_settings
 from publisher.core.generation import Generations
 from tests import mini_project
 from tests.live import serving
-from tests.test_build import published_answers, tree_digest
+from tests.build.test_build import published_answers, tree_digest
 
 NOTE = "https://data.clusterscord.eu/def/note"
 

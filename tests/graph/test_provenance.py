@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from publisher.build import rules
 from publisher.build.sources import load_sources
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://data.clusterscord.eu/"
 CC = f"{BASE}def/"
 PROJECT = f"<{BASE}id/project/clusters-cord>"

@@ -11,7 +11,7 @@ from publisher.artefacts import named_queries
 from publisher.web import create_app
 from tests.live import serving
 
-REAL = named_queries.load_all(Path(__file__).resolve().parents[1])
+REAL = named_queries.load_all(Path(__file__).resolve().parents[2])
 
 
 def test_header_lines_give_titles_and_descriptions_per_language():

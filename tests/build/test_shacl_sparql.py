@@ -13,7 +13,7 @@ from publisher.build.sources import load_shapes, load_sources
 from publisher.build.validate import validate
 from publisher.core.iris import SOURCE_BASE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 SHAPES = """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .

@@ -7,7 +7,7 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CC = "https://data.clusterscord.eu/def/"
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
 

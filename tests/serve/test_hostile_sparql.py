@@ -1,6 +1,6 @@
 """Hostile SPARQL against the production server: refused, or stopped at a limit, never more.
 
-The corpus in ``tests/hostile_queries/`` holds one query per file with its expected answer
+The corpus in ``tests/serve/hostile_queries/`` holds one query per file with its expected answer
 in header comments (``# expect:``, ``# says:``, ``# accept:``, ``# truncated:``,
 ``# absent:``); the cases that must be generated (huge VALUES, 10 MB queries, non-UTF-8
 bodies, updates in every protocol form, SERVICE tricks against a local recorder) are

@@ -17,8 +17,8 @@ from rdflib.namespace import SH
 from publisher.build.pipeline import check
 from publisher.core.config import load_settings
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "broken"
-ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
+ROOT = Path(__file__).resolve().parents[2]
 ID = "https://data.clusterscord.eu/id/"
 CC = "https://data.clusterscord.eu/def/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -9,7 +9,7 @@ import pytest
 
 from publisher.artefacts.named_queries import load_all
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://data.clusterscord.eu/"
 QUERIES = {q.name: q for q in load_all(ROOT)}
 
