@@ -19,8 +19,8 @@ from publisher.build.pipeline import build
 from publisher.core.config import load_settings
 from publisher.core.generation import Generations
 from tests import mini_project
-from tests.live import serving
 from tests.build.test_build import published_answers, tree_digest
+from tests.live import serving
 
 NOTE = "https://data.clusterscord.eu/def/note"
 
