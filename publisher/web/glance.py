@@ -149,9 +149,9 @@ class Glance:
         return out
 
     def partners(self) -> dict:
-        """The lead partner, how many partners from how many countries (surer sources), and
-        the partners only weak sources name."""
-        base = self.p.base_iri + "id/role/"
+        """The lead partner, how many partners from how many countries (high-confidence
+        sources), and the partners that only less certain sources name."""
+        base = self.p.scheme.kind_prefix("role")
         members: dict[str, dict] = {}
         for row in self.of("member"):
             role = row["p"].value if "p" in row else ""
@@ -169,7 +169,7 @@ class Glance:
             level = self.confidence(entry["graphs"], entry["flags"])
             if entry["role"] == base + "lead-partner":
                 lead = {**self.link(iri), "sources": self.sources(entry["graphs"])}
-            (weak if level == "low" else sure).append((iri, entry, level))
+            (sure if level == "high" else weak).append((iri, entry, level))
         weak_links = [
             {**self.link(iri), "sources": self.sources(entry["graphs"]), "confidence": level}
             for iri, entry, level in sorted(weak)
