@@ -119,7 +119,7 @@ def prepare(store: QueryStore, job: Job) -> Answer:
             if truncated:
                 del rows[job.max_rows:]
             return Answer(Head(SELECT, media_type, len(rows), truncated, variables), rows)
-        triples = list(islice(result, job.max_rows + 1))
+        triples = list(islice(_distinct(result), job.max_rows + 1))
         return Answer(
             Head(CONSTRUCT, media_type, min(len(triples), job.max_rows),
                  len(triples) > job.max_rows),
@@ -127,6 +127,16 @@ def prepare(store: QueryStore, job: Job) -> Answer:
         )
     except OSError as exc:
         raise QueryRefused(500, f"the query failed while running: {exc}") from exc
+
+
+def _distinct(triples):
+    """Each triple once: a graph is a set, though the union default graph holds a triple
+    once per named graph that states it (DESCRIBE and CONSTRUCT would repeat it)."""
+    seen = set()
+    for triple in triples:
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
 
 
 def _evaluate(store: QueryStore, job: Job):

@@ -34,8 +34,12 @@ def create_app(settings: Settings) -> Flask:
         accesslog,
         browse,
         cache,
+        caching,
+        compress,
         external_links,
+        graphs,
         harvest,
+        limits,
         ontology,
         openapi,
         ops,
@@ -47,7 +51,7 @@ def create_app(settings: Settings) -> Flask:
     external_links.install(app)
 
     for blueprint in (
-        ops.bp, sparql.bp, harvest.bp, pages.bp, ontology.bp, browse.bp, openapi.bp,
+        ops.bp, sparql.bp, harvest.bp, pages.bp, graphs.bp, ontology.bp, browse.bp, openapi.bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -76,6 +80,9 @@ def create_app(settings: Settings) -> Flask:
             response.headers.setdefault(name, value)
         return response
 
+    caching.install_cors(app)
+    limits.install(app, settings)
+    app.wsgi_app = compress.Compressor(app.wsgi_app, app.static_folder)
     cache.install(app, settings, app.extensions["clusterscord"].generations)
 
     @app.errorhandler(NoPublishedGenerationError)

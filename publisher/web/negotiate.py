@@ -33,11 +33,13 @@ class Format:
 
 HTML = Format("html", "html", "text/html", "HTML", aliases=("application/xhtml+xml",))
 JSON = Format("json", "json", "application/json", "JSON")
+# The aliases are the names RDF libraries ask for: Turtle is valid N3 and TriG, and
+# N-Triples is valid N-Quads and was served as text/plain before it had a media type.
 TURTLE = Format("turtle", "ttl", "text/turtle", "Turtle", rdf=ox.RdfFormat.TURTLE,
-                aliases=("application/x-turtle",))
+                aliases=("application/x-turtle", "text/n3", "application/trig"))
 JSONLD = Format("jsonld", "jsonld", "application/ld+json", "JSON-LD", rdf=ox.RdfFormat.JSON_LD)
 NTRIPLES = Format("ntriples", "nt", "application/n-triples", "N-Triples",
-                  rdf=ox.RdfFormat.N_TRIPLES)
+                  rdf=ox.RdfFormat.N_TRIPLES, aliases=("text/plain", "application/n-quads"))
 RDFXML = Format("rdfxml", "rdf", "application/rdf+xml", "RDF/XML", rdf=ox.RdfFormat.RDF_XML)
 NQUADS = Format("nquads", "nq", "application/n-quads", "N-Quads", rdf=ox.RdfFormat.N_QUADS)
 TRIG = Format("trig", "trig", "application/trig", "TriG", rdf=ox.RdfFormat.TRIG)
@@ -69,12 +71,19 @@ def choose(offered, accept=None) -> Format | None:
     table = {}
     for fmt in offered:
         table.setdefault(fmt.mimetype, fmt)
+    for fmt in offered:  # an offered format's own media type wins over another's alias
         for alias in fmt.aliases:
             table.setdefault(alias, fmt)
-    best = accept.best_match(list(table))
-    if best is None or accept[best] <= 0:
-        return None
-    return table[best]
+    allowed = [mimetype for mimetype in table if _quality(accept, mimetype) > 0]
+    best = accept.best_match(allowed)
+    return None if best is None else table[best]
+
+
+def _quality(accept: MIMEAccept, mimetype: str) -> float:
+    """The quality the most specific matching range gives (``x;q=0`` beats ``*/*``)."""
+    ranges = (mimetype, mimetype.split("/", 1)[0] + "/*", "*/*")
+    found = [(ranges.index(value), quality) for value, quality in accept if value in ranges]
+    return min(found)[1] if found else 0
 
 
 def without_parameters(accept: MIMEAccept) -> MIMEAccept:

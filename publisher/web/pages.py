@@ -42,9 +42,11 @@ def page_not_found(_error):
 def thing(kind: str, slug: str):
     """The thing itself: 303 See Other to the document in the negotiated format."""
     try:
-        entity_iri(site().settings.base_iri, kind, slug)
+        iri = entity_iri(site().settings.base_iri, kind, slug)
     except ValueError:
         return documents.not_found_response()
+    if not documents.describer().exists(iri):  # 404 at once, not a 303 to a 404
+        return documents.not_found_response(iri)
     fmt = choose(DOCUMENT_FORMATS)
     if fmt is None:
         return not_acceptable(DOCUMENT_FORMATS)

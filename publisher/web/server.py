@@ -23,6 +23,7 @@ from gunicorn.app.base import BaseApplication
 
 from publisher.core.config import Settings
 from publisher.web import create_app
+from publisher.web.limits import HeaderedWorker, head_buffer_bytes
 
 
 class _Gunicorn(BaseApplication):
@@ -35,7 +36,10 @@ class _Gunicorn(BaseApplication):
         options = {
             "bind": f"{s.host}:{s.port}",
             "workers": s.workers,
-            "worker_class": "gthread",
+            "worker_class": HeaderedWorker,  # gthread; its own error answers get our headers
+            # No request-line limit of gunicorn's own (it caps one at 8,190 bytes): the app
+            # answers 414 past request_target_bytes, so a GET query of max_query_chars works.
+            "limit_request_line": 0,
             "threads": s.threads,
             "timeout": max(30, int(s.query_timeout_s * 3)),
             "graceful_timeout": 10,
@@ -108,7 +112,8 @@ def _serve_granian(settings: Settings) -> None:
         interface=Interfaces.WSGI,
         workers=settings.workers,
         blocking_threads=settings.threads,
-        http1_settings=HTTP1Settings(keep_alive=True),
+        http1_settings=HTTP1Settings(keep_alive=True,
+                                     max_buffer_size=head_buffer_bytes(settings)),
         respawn_failed_workers=True,
         workers_kill_timeout=10,
         log_access=False,

@@ -23,7 +23,7 @@ from werkzeug.http import parse_accept_header
 from publisher.artefacts import named_queries
 from publisher.serve.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
 from publisher.serve.querypool import PoolBusy, QueryTimeout, WorkerFailed
-from publisher.web import negotiate, sparql_page
+from publisher.web import caching, limits, negotiate, sparql_page
 from publisher.web.caching import CORS_HEADERS, add_vary
 from publisher.web.querying import pool
 from publisher.web.service_description import describe, endpoint_iri
@@ -73,7 +73,7 @@ class Operation:
 def read_operation() -> Operation:
     """Read the query operation from GET, form POST or direct POST, or raise ProtocolError."""
     args = request.args
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in args:
             raise ProtocolError(403, "SPARQL Update is not accepted: this endpoint is read-only")
         queries, params = args.getlist("query"), [args]
@@ -242,7 +242,8 @@ def endpoint():
             raise encoding_problem
         operation = read_operation()
         named = None
-        if operation.query is None and request.method == "GET" and "name" in request.args:
+        if (operation.query is None and request.method in ("GET", "HEAD")
+                and "name" in request.args):
             named = named_queries.find(
                 site().settings.root, request.args["name"], site().settings.base_iri
             )
@@ -256,9 +257,13 @@ def endpoint():
     if operation.query is None:
         if page:
             return sparql_page.render()
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return service_description(override)
         return plain(400, "no query: send query=… (or GET /sparql for the service description)")
+    limit = site().settings.max_query_chars
+    if request.method in ("GET", "HEAD") and len(operation.query) > limit:
+        return limits.too_long(f"the query has {len(operation.query)} characters; the limit is "
+                               f"{limit}")
     if page:
         return sparql_page.run(make_job(operation, PAGE_TYPES), named)
     return answer(make_job(operation, media_types(override)))
@@ -306,11 +311,7 @@ def service_description(override: str | None) -> Response:
 
 
 def preflight() -> Response:
-    response = Response(status=204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Max-Age"] = "86400"
-    return response
+    return caching.preflight(("GET", "HEAD", "POST", "OPTIONS"))
 
 
 @bp.after_app_request
