@@ -1,4 +1,6 @@
-"""The production server for tests: ``clusterscord serve`` (gunicorn) in a session of its own.
+"""The production server for tests: ``clusterscord serve`` in a session of its own.
+
+It runs the default server (granian) unless a test names another (``server="gunicorn"``).
 
 :func:`production` starts it on a free loopback port over a published ``var`` directory,
 with settings given as ``CLUSTERSCORD_*`` variables, waits until ``/ready`` answers, and
@@ -71,7 +73,7 @@ def rss_mib(pid: int) -> float:
 
 @contextlib.contextmanager
 def production(var: Path, log: Path, root: Path = ROOT, **settings):
-    """Serve the generation published under var with gunicorn, settings as environment."""
+    """Serve the generation published under var, settings as environment variables."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLUSTERSCORD_")}
     env["CLUSTERSCORD_VAR_DIR"] = str(var)
@@ -105,7 +107,7 @@ def wait_ready(server: Server, seconds: float = 90) -> None:
 
 
 def stop(process: subprocess.Popen) -> None:
-    """SIGTERM (gunicorn's graceful shutdown); SIGKILL the session if it does not end."""
+    """SIGTERM (graceful shutdown); SIGKILL the session if it does not end."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:

@@ -36,11 +36,21 @@ class Settings:
     remote_store_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8080
-    server: str = "gunicorn"  # or "granian" (Rust HTTP; benchmarks/README.md)
+    server: str = "granian"  # or "gunicorn" (behind a buffering proxy only: docs/hostile-input.md)
     workers: int = 2
     threads: int = 8
-    keepalive_s: int = 10
-    max_requests: int = 100_000  # a web worker is recycled after about this many (0: never)
+    keepalive_s: int = 10  # an idle connection, or one slow to send its headers, is closed
+    max_requests: int = 100_000  # gunicorn: a worker is recycled after about this many (0: never)
+    workers_lifetime_s: int = 0  # granian: a worker is replaced after this long (0: never; >= 60)
+    workers_max_rss_mb: int = 1024  # granian: a worker grown past this is replaced (0: never)
+    read_timeout_s: float = 10.0  # the whole request body must arrive within this
+    send_timeout_s: float = 10.0  # each piece of an answer must be taken within this
+    max_header_bytes: int = 16384  # header fields in all: 431
+    query_per_client: int = 2  # uncached queries one client address may run at once
+    query_queue_s: float = 0.5  # a query waits this long for a free worker, then 503
+    page_max_rows: int = 1000  # rows the SPARQL page renders as a table
+    page_max_bytes: int = 2 * 2**20  # largest answer the SPARQL page renders
+    cache_max_body_bytes: int = 4096  # a POST with a longer body is never cached
     query_timeout_s: float = 10.0
     query_workers: int = 2
     query_memory_mb: int = 1024
@@ -83,9 +93,14 @@ class Settings:
         if self.backend == "remote" and not self.remote_query_url:
             raise ConfigError("backend 'remote' needs remote_query_url")
         for name in ("query_timeout_s", "max_rows", "max_request_bytes", "page_size", "workers",
-                     "threads", "query_memory_mb"):
+                     "threads", "query_memory_mb", "read_timeout_s", "send_timeout_s",
+                     "max_header_bytes", "query_per_client",
+                     "page_max_rows", "page_max_bytes"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive, not {getattr(self, name)!r}")
+        if self.workers_lifetime_s and self.workers_lifetime_s < 60:
+            raise ConfigError(f"workers_lifetime_s must be 0 or at least 60, "
+                              f"not {self.workers_lifetime_s!r}")
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"port must be between 0 and 65535, not {self.port!r}")
 

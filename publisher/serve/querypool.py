@@ -45,7 +45,7 @@ class QueryOutOfMemory(QueryTimeout):
 
 
 class PoolBusy(Exception):
-    """Every worker stayed busy for the whole time limit."""
+    """No worker came free in time, or this client already runs its share of queries."""
 
 
 class WorkerFailed(Exception):
@@ -137,10 +137,15 @@ def _worker_main(conn, settings: Settings) -> None:
         try:
             answer.write(writer)
         except Exception as exc:  # noqa: BLE001 - the caller cuts the response short
+            status, reason = 500, f"the query failed while writing its answer: {exc!r}"
+            if isinstance(exc, MemoryError):
+                status, reason = 503, _out_of_memory(settings)
+            del answer
             if writer.started:
-                conn.send_bytes(FAILED + str(exc).encode("utf-8"))
+                conn.send_bytes(FAILED + reason.encode("utf-8"))
             else:
-                _refuse(conn, 500, f"the query failed while writing its answer: {exc}")
+                writer.buffer.clear()
+                _refuse(conn, status, reason)
             continue
         writer.finish()
 
@@ -156,6 +161,8 @@ def _out_of_memory(settings: Settings) -> str:
 
 
 class _Worker:
+    client: str | None = None  # whose answer it is streaming
+
     def __init__(self, context, settings: Settings):
         self.conn, child = context.Pipe(duplex=True)
         self.process = context.Process(
@@ -174,15 +181,23 @@ class _Worker:
         self.conn.close()
 
 
+class AnswerTooLarge(Exception):
+    """The answer is longer than the reader would take (``Stream.read(limit)``)."""
+
+
 class Stream:
     """A running answer: its head, then its body chunks; iterating releases the worker.
 
-    A complete answer (one message) has released its worker already. Closing a partial
-    one early (a client went away) kills the worker, whose pipe may still be full.
+    A complete answer (one message) has released its worker already. The whole answer
+    must arrive by ``deadline`` (the query's time limit covers its stream, so a slow reader
+    cannot hold a worker past it). Closing a partial answer early (a client went away, or
+    was too slow) kills the worker, whose pipe may still be full.
     """
 
-    def __init__(self, pool: QueryPool, worker: _Worker | None, head: Head, first: bytes):
+    def __init__(self, pool: QueryPool, worker: _Worker | None, head: Head, first: bytes,
+                 deadline: float = 0.0):
         self.pool, self.worker, self.head = pool, worker, head
+        self.deadline = deadline
         self._first = first
         self._done = worker is None
 
@@ -191,8 +206,9 @@ class Stream:
             if self._first:
                 yield self._first
             while self.worker is not None and not self._done:
-                if not self.worker.conn.poll(self.pool.timeout_s):
-                    raise WorkerFailed("the query worker stopped sending its answer")
+                if not self.worker.conn.poll(max(0.0, self.deadline - time.monotonic())):
+                    raise WorkerFailed(f"the answer was not complete within the time limit of "
+                                       f"{self.pool.timeout_s:g} s")
                 message = self.worker.conn.recv_bytes()
                 kind = message[:1]
                 if kind == DATA:
@@ -204,10 +220,18 @@ class Stream:
         finally:
             self.close()
 
-    def read(self) -> bytes:
-        if self.worker is None:
+    def read(self, limit: int | None = None) -> bytes:
+        """The whole answer; AnswerTooLarge (the worker stopped) past ``limit`` bytes."""
+        if self.worker is None and (limit is None or len(self._first) <= limit):
             return self._first
-        return b"".join(self)
+        chunks, size = [], 0
+        for chunk in self:
+            size += len(chunk)
+            if limit is not None and size > limit:
+                self.close()
+                raise AnswerTooLarge(f"the answer is longer than {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def close(self) -> None:
         if self.worker is None:
@@ -217,6 +241,32 @@ class Stream:
             self.pool._release(worker)
         else:
             self.pool._discard(worker)
+
+
+class _Share:
+    """How many queries each client address runs at once (waiting for a worker included)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._counts: collections.Counter[str] = collections.Counter()
+        self._lock = threading.Lock()
+
+    def take(self, client: str | None) -> None:
+        if client is None:
+            return
+        with self._lock:
+            if self._counts[client] >= self.limit:
+                raise PoolBusy(f"this client already runs {self.limit} queries at once; "
+                               f"wait for one to finish")
+            self._counts[client] += 1
+
+    def give_back(self, client: str | None) -> None:
+        if client is None:
+            return
+        with self._lock:
+            self._counts[client] -= 1
+            if self._counts[client] <= 0:
+                del self._counts[client]
 
 
 class QueryPool:
@@ -233,15 +283,32 @@ class QueryPool:
         self._owner = os.getpid()
         self.busy: set[int] = set()
         self.killed: collections.deque[int] = collections.deque(maxlen=100)
+        self.queue_s = min(settings.query_queue_s, settings.query_timeout_s)
+        self.share = _Share(settings.query_per_client)
 
-    def submit(self, job: Job) -> Stream:
+    def submit(self, job: Job, client: str | None = None) -> Stream:
         """Send a job to a free worker; return its Stream once the answer is ready.
 
         Raises QueryRefused (the query was refused or failed), QueryTimeout (killed at
-        the limit) or PoolBusy (no worker came free within the limit).
+        the limit) or PoolBusy (no worker came free within ``query_queue_s``, or
+        ``client`` already runs ``query_per_client`` queries). The client's share is held
+        until the answer has been read or closed.
         """
+        self.share.take(client)
+        try:
+            stream = self._submit(job)
+        except BaseException:
+            self.share.give_back(client)
+            raise
+        if stream.worker is None:
+            self.share.give_back(client)
+        else:
+            stream.worker.client = client
+        return stream
+
+    def _submit(self, job: Job) -> Stream:
         deadline = time.monotonic() + self.timeout_s
-        worker = self._lease(deadline)
+        worker = self._lease(min(deadline, time.monotonic() + self.queue_s))
         try:
             worker.conn.send(job)
             remaining = deadline - time.monotonic()
@@ -269,8 +336,8 @@ class QueryPool:
         head, body_start = _decode_head(message)
         if kind == ANSWER:
             self._release(worker)
-            return Stream(self, None, head, message[body_start:])
-        return Stream(self, worker, head, message[body_start:])
+            return Stream(self, None, head, message[body_start:], deadline)
+        return Stream(self, worker, head, message[body_start:], deadline)
 
     def _lease(self, deadline: float) -> _Worker:
         with self._lock:
@@ -292,7 +359,7 @@ class QueryPool:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty as exc:
                 raise PoolBusy(
-                    f"all {self.size} query workers stayed busy for {self.timeout_s:g} s"
+                    f"all {self.size} query workers are busy; try again in a few seconds"
                 ) from exc
         if not worker.process.is_alive():
             self._discard(worker)
@@ -302,11 +369,15 @@ class QueryPool:
 
     def _release(self, worker: _Worker) -> None:
         self.busy.discard(worker.pid)
+        self.share.give_back(worker.client)
+        worker.client = None
         self._idle.put(worker)
 
     def _discard(self, worker: _Worker) -> None:
         """Kill a worker (stuck, broken or abandoned mid-answer); a new one starts on demand."""
         self.busy.discard(worker.pid)
+        self.share.give_back(worker.client)
+        worker.client = None
         worker.kill()
         self.killed.append(worker.pid)
         with self._lock:

@@ -37,6 +37,7 @@ def create_app(settings: Settings) -> Flask:
         caching,
         compress,
         external_links,
+        guard,
         graphs,
         harvest,
         limits,
@@ -83,6 +84,7 @@ def create_app(settings: Settings) -> Flask:
     caching.install_cors(app)
     limits.install(app, settings)
     app.wsgi_app = compress.Compressor(app.wsgi_app, app.static_folder)
+    app.wsgi_app = guard.Guard(app.wsgi_app, settings)
     cache.install(app, settings, app.extensions["clusterscord"].generations)
 
     @app.errorhandler(NoPublishedGenerationError)

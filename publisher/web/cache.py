@@ -4,17 +4,22 @@ Data only changes with a build, so every successful GET (and /sparql POST) answe
 immutable until the ``current`` pointer moves. This WSGI middleware sits in front of
 Flask: a hit skips routing, the store and rendering and replays the stored status, headers
 and body byte for byte (a conditional request gets its 304 from the stored validators).
-Entries are keyed by the generation, the method, path and query string, the body of a
-POST, and every request header an answer varies on (Accept, Accept-Language, the language
-cookie, Accept-Encoding, Content-Type, Host, the forwarded host and scheme). Only 200
-answers without Set-Cookie and under ``cache_max_entry_bytes`` are stored; the whole cache
-stays under ``cache_max_bytes`` (least recently used entries go first); one cache per
-worker process. Dumps (already
-files), static assets and the health probes pass straight through.
+
+An entry's key is a SHA-256 digest of what the answer depends on, as the application
+resolves it: the generation, the method, script root, path and query string, the body
+of a POST (only bodies up to ``cache_max_body_bytes`` are cached), the headers answers
+vary on (Accept, Accept-Language, Accept-Encoding, Content-Type, Host, the forwarded host
+and scheme) and the page language from the ``lang`` cookie, parsed as the application
+parses it. So a key costs 32 bytes whatever the request sent, and every byte of an entry
+is counted. Only 200 answers without Set-Cookie and under ``cache_max_entry_bytes`` are
+stored; the whole cache stays under ``cache_max_bytes`` (least recently used entries go
+first); one cache per worker process. Dumps (already files), static assets and the health
+probes pass straight through.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -23,12 +28,17 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 
 from werkzeug.datastructures import Headers
-from werkzeug.http import is_resource_modified, parse_date, remove_entity_headers, unquote_etag
+from werkzeug.http import (
+    is_resource_modified,
+    parse_cookie,
+    parse_date,
+    remove_entity_headers,
+    unquote_etag,
+)
 
-from publisher.web.i18n import COOKIE
+from publisher.web.i18n import COOKIE, LANGUAGES
 
 logger = logging.getLogger("clusterscord.access")
 
@@ -36,7 +46,8 @@ BYPASS_PREFIXES = ("/dumps/", "/static/", "/health", "/ready")
 POST_PATHS = ("/sparql", "/sparql/")
 VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING", "CONTENT_TYPE",
                 "HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO")
-# What a stored entry costs beyond its body: the key, the header list, the bookkeeping.
+# What a stored entry costs beyond its body and headers: the digest key, the entry
+# object, its place in the ordered dict.
 ENTRY_OVERHEAD = 512
 
 
@@ -57,13 +68,13 @@ class GenerationCache:
     """WSGI middleware; ``pointer`` returns the published generation's id (None: none)."""
 
     def __init__(self, app, pointer, max_bytes: int, max_entry_bytes: int,
-                 max_request_bytes: int):
+                 max_body_bytes: int):
         self.app = app
         self.pointer = pointer
         self.max_bytes = max_bytes
         self.max_entry_bytes = min(max_entry_bytes, max_bytes)
-        self.max_request_bytes = max_request_bytes
-        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self.max_body_bytes = max_body_bytes
+        self._entries: OrderedDict[bytes, Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._generation: str | None = None
         self.size = 0
@@ -95,23 +106,30 @@ class GenerationCache:
     # -- keys and storage -------------------------------------------------------------
 
     def _read_body(self, environ) -> bytes | None:
-        """The POST body (put back for the application), or None when it is not cacheable."""
+        """A short POST body (put back for the application); None: not cacheable."""
         try:
             length = int(environ.get("CONTENT_LENGTH") or -1)
         except ValueError:
             return None
-        if length < 0 or length > self.max_request_bytes:
+        if length < 0 or length > self.max_body_bytes:
             return None
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)
         return body
 
-    def _key(self, environ, generation: str, method: str, path: str, body: bytes) -> tuple:
-        return (generation, method, path, environ.get("QUERY_STRING", ""),
-                *(environ.get(name, "") for name in VARY_HEADERS),
-                _language_cookie(environ.get("HTTP_COOKIE", "")), body)
+    def _key(self, environ, generation: str, method: str, path: str, body: bytes) -> bytes:
+        parts = (generation, method, environ.get("SCRIPT_NAME", ""), path,
+                 environ.get("QUERY_STRING", ""),
+                 *(environ.get(name, "") for name in VARY_HEADERS),
+                 _language_cookie(environ.get("HTTP_COOKIE", "")))
+        digest = hashlib.sha256()
+        for part in parts:
+            encoded = part.encode("utf-8", "surrogateescape")
+            digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        digest.update(body)
+        return digest.digest()
 
-    def _get(self, key: tuple, generation: str) -> Entry | None:
+    def _get(self, key: bytes, generation: str) -> Entry | None:
         with self._lock:
             if generation != self._generation:
                 self._entries.clear()
@@ -124,7 +142,7 @@ class GenerationCache:
             self.hits += 1
             return entry
 
-    def _put(self, key: tuple, generation: str, entry: Entry) -> None:
+    def _put(self, key: bytes, generation: str, entry: Entry) -> None:
         with self._lock:
             if generation != self._generation or key in self._entries:
                 return
@@ -154,7 +172,7 @@ class GenerationCache:
         _log(environ, 200, len(entry.body), started, generation)
         return [] if method == "HEAD" else [entry.body]
 
-    def _record(self, key: tuple, generation: str, environ, start_response):
+    def _record(self, key: bytes, generation: str, environ, start_response):
         seen: dict = {}
 
         def capture(status, headers, exc_info=None):
@@ -179,7 +197,7 @@ class GenerationCache:
                 return False
         return True
 
-    def _collect(self, result, key: tuple, generation: str, seen: dict):
+    def _collect(self, result, key: bytes, generation: str, seen: dict):
         """Pass the body through, keeping a copy; store it once it is whole, before its
         last chunk leaves (a client may ask again as soon as it has the answer)."""
         chunks: list[bytes] | None = []
@@ -207,13 +225,11 @@ class GenerationCache:
 
 
 def _language_cookie(header: str) -> str:
+    """The page language the cookie sets, parsed as the application parses it ('' none)."""
     if COOKIE not in header:
         return ""
-    try:
-        morsel = SimpleCookie(header).get(COOKIE)
-    except CookieError:
-        return header
-    return morsel.value if morsel else ""
+    value = parse_cookie(header).get(COOKIE)
+    return value if value in LANGUAGES else ""
 
 
 def _validators(headers) -> tuple[str | None, object]:
@@ -256,4 +272,4 @@ def install(app, settings, generations) -> None:
             return None
 
     app.wsgi_app = GenerationCache(app.wsgi_app, pointer, settings.cache_max_bytes,
-                                   settings.cache_max_entry_bytes, settings.max_request_bytes)
+                                   settings.cache_max_entry_bytes, settings.cache_max_body_bytes)

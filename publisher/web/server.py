@@ -1,16 +1,19 @@
-"""Run the web application under a production WSGI server (gunicorn or granian).
+"""Run the web application under a production server: granian (the default) or gunicorn.
 
-Each worker opens the published store read-only; workers are recycled after a bounded
-number of requests and shut down gracefully on SIGTERM. A new worker starts its query
-processes as soon as it has loaded the application (so its first query does not wait for
-them); an exiting worker stops them and leaves with ``os._exit``: the interpreter's own
-teardown destroyed the embedded store after its runtime and crashed (SIGSEGV) every time.
+granian parses HTTP in Rust and holds idle, slow-sending and slow-reading connections on
+its event loop; :mod:`publisher.web.asgi` puts read and write deadlines on every exchange
+and runs the Flask application on a bounded pool of threads per worker process. Workers
+are forked with the settings already in this module; each opens the published store
+read-only and starts its query processes at once; one that dies is started again, one
+grown past ``workers_max_rss_mb`` (or older than ``workers_lifetime_s``) is replaced, and
+SIGTERM lets requests in flight finish. The limits on the request (target, header fields,
+body) are the same under both servers.
 
-With ``server = "granian"`` the same application runs under granian (HTTP parsed in Rust,
-the WSGI call on a pool of blocking threads per worker process): 4-5 times gunicorn's
-rate for cached answers, about 1.4 times for uncached lookups (benchmarks/README.md).
-Workers are forked with the settings already in this module; a worker that dies is
-started again; it is not recycled after a number of requests (granian has no such limit).
+gunicorn (``server = "gunicorn"``) keeps a thread per connection while it reads the
+request or writes the answer: it belongs behind a buffering proxy. Its workers are
+recycled after about ``max_requests``; an exiting worker stops its query processes and
+leaves with ``os._exit`` (the interpreter's own teardown destroyed the embedded store after
+its runtime and crashed, SIGSEGV, every time).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class _Gunicorn(BaseApplication):
             "threads": s.threads,
             "timeout": max(30, int(s.query_timeout_s * 3)),
             "graceful_timeout": 10,
+            "limit_request_field_size": s.max_header_bytes,
             # Longer than a client's pause between requests, even when the workers are busy:
             # a short one closes connections the client is about to reuse.
             "keepalive": s.keepalive_s,
@@ -88,18 +92,24 @@ def _leave_worker(_arbiter, worker) -> None:
 
 
 _granian_settings: Settings | None = None
+# How often granian reads a worker's resident memory (for workers_max_rss_mb).
+RSS_SAMPLE_S = 5
 
 
 def granian_app():
     """granian's application factory, called in each forked worker: the app, its pool warm."""
-    app = create_app(_granian_settings)
-    _query_pool(app).warm()
-    return app
+    from publisher.web.asgi import Front
+
+    settings = _granian_settings
+    app = create_app(settings)
+    pool = _query_pool(app)
+    pool.warm()
+    return Front(app, settings, on_shutdown=pool.close)
 
 
 def _serve_granian(settings: Settings) -> None:
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
 
     global _granian_settings
@@ -109,13 +119,22 @@ def _serve_granian(settings: Settings) -> None:
         factory=True,
         address=settings.host,
         port=settings.port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.ASGI,
+        http=HTTPModes.http1,
+        websockets=False,
         workers=settings.workers,
-        blocking_threads=settings.threads,
-        http1_settings=HTTP1Settings(keep_alive=True,
-                                     max_buffer_size=head_buffer_bytes(settings)),
+        # Idle keep-alive connections and slow header senders are closed after keepalive_s;
+        # the head buffer holds the longest allowed request target and the header fields.
+        http1_settings=HTTP1Settings(
+            keep_alive=True, header_read_timeout=settings.keepalive_s * 1000,
+            max_buffer_size=head_buffer_bytes(settings),
+        ),
         respawn_failed_workers=True,
-        workers_kill_timeout=10,
+        respawn_interval=0.5,
+        workers_lifetime=settings.workers_lifetime_s or None,
+        workers_max_rss=settings.workers_max_rss_mb or None,
+        rss_sample_interval=RSS_SAMPLE_S,
+        workers_kill_timeout=max(10, int(settings.query_timeout_s) + 5),
         log_access=False,
     ).serve()
 

@@ -24,8 +24,9 @@ from publisher.artefacts import named_queries
 from publisher.serve.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
 from publisher.serve.querypool import PoolBusy, QueryTimeout, WorkerFailed
 from publisher.web import caching, limits, negotiate, sparql_page
+from publisher.web.asgi import DEADLINE
 from publisher.web.caching import CORS_HEADERS, add_vary
-from publisher.web.querying import pool
+from publisher.web.querying import client_address, pool
 from publisher.web.service_description import describe, endpoint_iri
 from publisher.web.site import site
 
@@ -272,7 +273,7 @@ def endpoint():
 def answer(job: Job) -> Response:
     """Run the job in the pool and stream its answer, or say plainly why not."""
     try:
-        stream = pool().submit(job)
+        stream = pool().submit(job, client_address())
     except QueryRefused as exc:
         if exc.status == 406 and exc.form:
             return negotiate.not_acceptable(OFFERED[exc.form])
@@ -283,6 +284,7 @@ def answer(job: Job) -> Response:
         return plain(500, str(exc))
     head = stream.head
     fmt = next(f for f in OFFERED[head.form] if f.mimetype == head.media_type)
+    request.environ[DEADLINE] = stream.deadline  # the client takes the answer by then
     response = Response(stream, status=200, content_type=fmt.content_type,
                         direct_passthrough=True)
     if head.truncated:

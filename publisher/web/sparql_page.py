@@ -8,6 +8,7 @@ YASGUI editor. Queries run through the same worker pool as the protocol, in SPAR
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pyoxigraph as ox
@@ -18,10 +19,10 @@ from publisher.core import urls
 from publisher.core.labels import best_labels
 from publisher.core.sparql import values_block
 from publisher.serve.query import ASK, CONSTRUCT, Job, QueryRefused
-from publisher.serve.querypool import PoolBusy, QueryTimeout, WorkerFailed
+from publisher.serve.querypool import AnswerTooLarge, PoolBusy, QueryTimeout, WorkerFailed
 from publisher.store.base import view
 from publisher.web import i18n, negotiate
-from publisher.web.querying import pool
+from publisher.web.querying import client_address, pool
 from publisher.web.site import site
 
 DEFAULT_QUERY = """\
@@ -82,13 +83,21 @@ def run(job: Job, named=None):
     """Run the job through the pool and render the page with its answer or its error."""
 
     context = {"named": named.name if named else None}
+    settings = site().settings
+    # The table is built in this process: its rows and bytes are bounded (page_max_*).
+    job = dataclasses.replace(job, max_rows=min(job.max_rows, settings.page_max_rows))
     try:
-        stream = pool().submit(job)
-        body = stream.read()
+        stream = pool().submit(job, client_address())
+        body = stream.read(settings.page_max_bytes)
     except QueryRefused as exc:
         return render(job.query, exc.status, error=exc.message, **context)
+    except AnswerTooLarge as exc:
+        return render(job.query, 406, error=f"{exc}, too large to show as a page: ask for it "
+                      "as CSV, JSON or another format", **context)
     except (QueryTimeout, PoolBusy) as exc:
-        return render(job.query, 503, error=str(exc), **context)
+        response = render(job.query, 503, error=str(exc), **context)
+        response.headers["Retry-After"] = "5"
+        return response
     except WorkerFailed as exc:
         return render(job.query, 500, error=str(exc), **context)
     head = stream.head

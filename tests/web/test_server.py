@@ -1,5 +1,6 @@
-"""The production server (gunicorn): recycled workers exit cleanly and leave no query
-processes behind, and answers keep coming while they are replaced."""
+"""The production servers: recycled workers exit cleanly and leave no query processes
+behind, and answers keep coming while they are replaced (granian by memory, gunicorn by
+request count); a killed worker is restarted; SIGTERM leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ def test_recycled_workers_exit_cleanly_without_orphans_and_answers_continue(tmp_
     root = pages_fixture.make(tmp_path / "project", links=3)
     settings = load_settings(root=root, environ={})
     build(settings)
-    with production(settings.var, tmp_path / "server.log", root=root, workers=1, threads=2,
-                    max_requests=40, cache_max_bytes=0) as server:
+    with production(settings.var, tmp_path / "server.log", root=root, server="gunicorn",
+                    workers=1, threads=2, max_requests=40, cache_max_bytes=0) as server:
         session = requests.Session()
         for n in range(150):
             path = "/sparql" if n % 2 else "/doc/thing/hub.ttl"
@@ -39,6 +40,35 @@ def test_recycled_workers_exit_cleanly_without_orphans_and_answers_continue(tmp_
         assert len(query_processes) <= settings.query_workers
 
 
+def test_granian_replaces_a_worker_grown_past_its_memory_limit_and_answers_continue(tmp_path):
+    root = pages_fixture.make(tmp_path / "project", links=3)
+    settings = load_settings(root=root, environ={})
+    build(settings)
+    # Every worker is past 1 MiB at once: each is replaced at every sample (5 s).
+    with production(settings.var, tmp_path / "server.log", root=root, workers=1,
+                    workers_max_rss_mb=1, cache_max_bytes=0) as server:
+        session = requests.Session()
+        deadline = time.monotonic() + 40
+        answered = 0
+        while server.log_text().count("Spawning worker") < 3:
+            assert time.monotonic() < deadline, server.log_text()
+            try:
+                response = session.get(server.base + "/sparql", params={"query": QUERY},
+                                       headers={"Accept": "application/sparql-results+json"},
+                                       timeout=30)
+                assert response.status_code == 200
+                answered += 1
+            except requests.ConnectionError:
+                session = requests.Session()  # a replaced worker closed its connections
+            time.sleep(0.2)
+        assert answered >= 10
+        log = server.log_text()
+        assert "Traceback" not in log and "SIGSEGV" not in log
+        time.sleep(1)
+        query_processes = [pid for pid in server.tree()[1:] if _is_query_worker(pid)]
+        assert len(query_processes) <= 2 * settings.query_workers
+
+
 def _is_query_worker(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
@@ -51,8 +81,8 @@ def test_granian_serves_logs_restarts_a_killed_worker_and_leaves_nothing_on_sigt
     root = pages_fixture.make(tmp_path / "project", links=3)
     settings = load_settings(root=root, environ={})
     build(settings)
-    with production(settings.var, tmp_path / "server.log", root=root, server="granian",
-                    workers=1, threads=2) as server:
+    with production(settings.var, tmp_path / "server.log", root=root, workers=1,
+                    threads=2) as server:
         session = requests.Session()
 
         def answers() -> None:

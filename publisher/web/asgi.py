@@ -1,0 +1,272 @@
+"""The ASGI front of the WSGI application: every exchange has read and write deadlines.
+
+granian parses HTTP in Rust and hands each request here, on its event loop. The body is
+read without holding a thread, within ``read_timeout_s`` and ``max_request_bytes`` (408,
+413; a chunked body that breaks off: 400). Only a complete request reaches the Flask
+application, on a bounded pool of ``threads`` threads; its answer goes back to the client
+chunk by chunk, each chunk accepted within ``send_timeout_s``, and the whole answer within
+the deadline the application may set for it (a query's time limit covers its stream):
+past either, the connection is closed. A slow sender, an idle connection or a slow reader
+so costs a small task and its buffers, never a thread or a query worker. The limits on
+header fields (their size, one Host, one length, no underscore in a name) are checked here
+on the raw header list; :mod:`publisher.web.guard` then applies those of every server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import unquote_to_bytes
+
+from publisher.core.config import Settings
+
+# An application sets environ[DEADLINE] (time.monotonic() seconds) to bound its own answer.
+DEADLINE = "clusterscord.deadline"
+# Answers are handed over in pieces of about this size (one trip to a thread for most).
+BATCH_BYTES = 256 * 1024
+
+logger = logging.getLogger("clusterscord.server")
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+class Front:
+    """ASGI application around a WSGI one (``app``), with the deadlines of ``settings``."""
+
+    def __init__(self, app, settings: Settings, on_shutdown=None):
+        self.app = app
+        self.settings = settings
+        self.on_shutdown = on_shutdown
+        self.executor = ThreadPoolExecutor(settings.threads, thread_name_prefix="wsgi")
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            headers = _check_head(scope, self.settings)
+            body = await self._read_body(receive, headers)
+        except _Refused as refused:
+            await _refuse(send, refused.status, refused.message)
+            return
+        environ = _environ(scope, headers, body)
+        loop = asyncio.get_running_loop()
+        try:
+            started = await loop.run_in_executor(self.executor, _start, self.app, environ)
+        except Exception as exc:  # noqa: BLE001 - answered plainly, logged on one line
+            logger.error("%s %s failed before its answer: %r", scope["method"], scope["path"], exc)
+            await _refuse(send, 500, "the server failed to answer this request")
+            return
+        try:
+            await self._answer(send, environ, started)
+        except TimeoutError:
+            logger.warning("%s %s: the client did not take the answer in time; closed",
+                           scope["method"], scope["path"])
+        except Exception as exc:  # noqa: BLE001 - the answer is cut; the client sees it end
+            logger.warning("%s %s: the answer was cut: %s", scope["method"], scope["path"], exc)
+
+    async def _lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.executor.shutdown(wait=False, cancel_futures=True)
+                if self.on_shutdown is not None:
+                    self.on_shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _read_body(self, receive, headers: dict[str, str]) -> bytes:
+        limit = self.settings.max_request_bytes
+        declared = headers.get("content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                raise _Refused(400, "Content-Length is not a number")
+            if int(declared) > limit:
+                raise _Refused(413, f"the request body is larger than the limit of {limit} bytes")
+        body = bytearray()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.read_timeout_s
+        while True:
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                raise _Refused(408, f"the request body did not arrive within "
+                                    f"{self.settings.read_timeout_s:g} s") from None
+            if message["type"] == "http.disconnect":
+                raise _Refused(400, "the request body is malformed or was cut off")
+            body += message.get("body", b"")
+            if len(body) > limit:
+                raise _Refused(413, f"the request body is larger than the limit of {limit} bytes")
+            if not message.get("more_body"):
+                return bytes(body)
+
+    async def _answer(self, send, environ, started) -> None:
+        status, headers, chunks, rest = started
+        loop = asyncio.get_running_loop()
+        stall = self.settings.send_timeout_s
+        try:
+            await asyncio.wait_for(send({"type": "http.response.start", "status": status,
+                                         "headers": headers}), stall)
+            while True:
+                for chunk in chunks:
+                    if chunk:
+                        timeout = stall
+                        if DEADLINE in environ:
+                            timeout = min(stall, environ[DEADLINE] - time.monotonic())
+                        await asyncio.wait_for(send({"type": "http.response.body", "body": chunk,
+                                                     "more_body": True}), max(0.0, timeout))
+                if rest is None:
+                    break
+                chunks, done = await loop.run_in_executor(self.executor, _batch, rest)
+                if done:
+                    rest = None
+            await asyncio.wait_for(send({"type": "http.response.body", "body": b""}), stall)
+        finally:
+            if rest is not None:
+                await loop.run_in_executor(self.executor, _close, rest)
+
+
+def _check_head(scope, settings: Settings) -> dict[str, str]:
+    """The request's header fields (joined by name), or _Refused by the limits."""
+    size = 0
+    joined: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        size += len(raw_name) + len(raw_value) + 4
+        name = raw_name.decode("latin-1").lower()
+        if "_" in name:
+            continue  # like gunicorn: X_Forwarded_For must not pass for X-Forwarded-For
+        value = raw_value.decode("latin-1")
+        if name in joined:
+            if name in ("host", "content-length", "content-type"):
+                raise _Refused(400, f"more than one {name} header")
+            joined[name] += ("; " if name == "cookie" else ",") + value
+        else:
+            joined[name] = value
+    if size > settings.max_header_bytes:
+        raise _Refused(431, f"the request header fields are larger than "
+                            f"{settings.max_header_bytes} bytes")
+    if "content-length" in joined and "transfer-encoding" in joined:
+        raise _Refused(400, "Content-Length and Transfer-Encoding together")
+    return joined
+
+
+def _environ(scope, headers: dict[str, str], body: bytes) -> dict:
+    """The WSGI environ of a request; SCRIPT_NAME is always empty (never from the client)."""
+    raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
+    server = scope.get("server") or ("127.0.0.1", 80)
+    client = scope.get("client") or ("", 0)
+    query = (scope.get("query_string") or b"").decode("latin-1")
+    environ = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": "",
+        "PATH_INFO": unquote_to_bytes(raw_path).decode("latin-1"),
+        "QUERY_STRING": query,
+        "RAW_URI": raw_path.decode("latin-1") + ("?" + query if query else ""),
+        "SERVER_NAME": str(server[0]),
+        "SERVER_PORT": str(server[1]),
+        "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
+        "REMOTE_ADDR": str(client[0]),
+        "REMOTE_PORT": str(client[1]),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    for name, value in headers.items():
+        if name == "content-type":
+            environ["CONTENT_TYPE"] = value
+        elif name not in ("content-length", "transfer-encoding"):
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+    if body or scope["method"] in ("POST", "PUT", "PATCH"):
+        environ["CONTENT_LENGTH"] = str(len(body))
+    return environ
+
+
+def _start(app, environ):
+    """In a thread: call the application; its status, headers, first batch and the rest."""
+    seen: dict = {}
+    written: list[bytes] = []
+
+    def start_response(status, headers, exc_info=None):
+        if exc_info and seen:
+            raise exc_info[1].with_traceback(exc_info[2])
+        seen["status"], seen["headers"] = status, headers
+        return written.append
+
+    result = app(environ, start_response)
+    iterator = iter(result)
+    try:
+        chunks, done = _batch_of(iterator)
+    except BaseException:
+        _close_result(result)
+        raise
+    if not seen:
+        raise RuntimeError("the application answered without start_response")
+    status = int(seen["status"].split(" ", 1)[0])
+    headers = [(name.lower().encode("latin-1"), value.encode("latin-1"))
+               for name, value in seen["headers"]]
+    if done:
+        _close_result(result)
+        return status, headers, written + chunks, None
+    return status, headers, written + chunks, _Rest(result, iterator)
+
+
+class _Rest:
+    def __init__(self, result, iterator):
+        self.result, self.iterator = result, iterator
+
+
+def _batch_of(iterator) -> tuple[list[bytes], bool]:
+    chunks, size = [], 0
+    for chunk in iterator:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= BATCH_BYTES:
+            return chunks, False
+    return chunks, True
+
+
+def _batch(rest: _Rest) -> tuple[list[bytes], bool]:
+    chunks, done = _batch_of(rest.iterator)
+    if done:
+        _close_result(rest.result)
+    return chunks, done
+
+
+def _close(rest: _Rest) -> None:
+    _close_result(rest.result)
+
+
+def _close_result(result) -> None:
+    close = getattr(result, "close", None)
+    if close is not None:
+        close()
+
+
+async def _refuse(send, status: int, message: str) -> None:
+    body = (message + "\n").encode("utf-8")
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"content-security-policy", b"default-src 'none'"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    ]})
+    await send({"type": "http.response.body", "body": body})
+
