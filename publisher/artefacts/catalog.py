@@ -22,7 +22,8 @@ import pyoxigraph as ox
 
 from publisher.artefacts import dumps
 from publisher.core.generation import Generation
-from publisher.core.iris import PREFIXES, graph_iri
+from publisher.core.iris import PREFIXES
+from publisher.core.scheme import Scheme
 
 CATALOG_GRAPH = "catalog"
 BUILD_GRAPH = "catalog-build"
@@ -62,12 +63,12 @@ A = RDF("type")
 class Iris:
     """The catalogue's own IRIs: fragments of the catalogue document under the base."""
 
-    def __init__(self, base_iri: str):
-        self.base = base_iri
-        self.doc = base_iri + "catalog"
+    def __init__(self, scheme: Scheme):
+        self.scheme = scheme
+        self.base = scheme.base
 
     def node(self, name: str) -> ox.NamedNode:
-        return ox.NamedNode(f"{self.doc}#{name}")
+        return ox.NamedNode(self.scheme.catalog_node(name))
 
     @property
     def catalog(self):
@@ -92,8 +93,8 @@ def _objects(triples, subject, predicate) -> list:
     return [t.object for t in triples if t.subject == subject and t.predicate == predicate]
 
 
-def editorial_triples(store: ox.Store, base_iri: str) -> list[ox.Triple]:
-    graph = ox.NamedNode(graph_iri(base_iri, CATALOG_GRAPH))
+def editorial_triples(store: ox.Store, scheme: Scheme) -> list[ox.Triple]:
+    graph = ox.NamedNode(scheme.graph(CATALOG_GRAPH))
     return [
         ox.Triple(q.subject, q.predicate, q.object)
         for q in store.quads_for_pattern(None, None, None, graph)
@@ -124,7 +125,7 @@ def _period_bound(literal: ox.Literal, end: bool) -> date | None:
 
 def coverage(store: ox.Store, iris: Iris) -> tuple[list[str], tuple[date, date] | None]:
     """The places (countries, NUTS regions) the data links to, and the period of its topic."""
-    catalog_graph = ox.NamedNode(graph_iri(iris.base, CATALOG_GRAPH))
+    catalog_graph = ox.NamedNode(iris.scheme.graph(CATALOG_GRAPH))
     found = {row["place"].value for row in _rows(store, "coverage-places", catalog=catalog_graph)}
     places = sorted(p for p in found if not _has_narrower(p, found))
     starts, ends = [], []
@@ -169,8 +170,7 @@ def _dates(context) -> dict:
 
 def computed_triples(context, editorial: list[ox.Triple], dates: dict) -> list[ox.Triple]:
     """The DCAT triples only a build can state."""
-    base = context.settings.base_iri
-    iris = Iris(base)
+    iris = Iris(context.scheme)
     catalog, dataset = iris.catalog, iris.dataset
     out = [
         ox.Triple(catalog, A, DCAT("Catalog")),
@@ -227,9 +227,8 @@ def _distribution(iris: Iris, entry: dict, licences, built_at: str, availability
             f"The whole knowledge graph as {fmt.label} ({what_en}){packed_en}.", lang="en")),
         ox.Triple(node, DCT("description"), _lit(
             f"Celý znalostní graf ve formátu {fmt.label} ({what_cs}){packed_cs}.", lang="cs")),
-        ox.Triple(node, DCAT("downloadURL"), ox.NamedNode(dumps.download_url(iris.base,
-                                                                             entry["file"]))),
-        ox.Triple(node, DCAT("accessURL"), ox.NamedNode(iris.base + "dumps/")),
+        ox.Triple(node, DCAT("downloadURL"), ox.NamedNode(iris.scheme.dump(entry["file"]))),
+        ox.Triple(node, DCAT("accessURL"), ox.NamedNode(iris.scheme.dumps)),
         ox.Triple(node, DCAT("mediaType"), media),
         ox.Triple(media, A, DCT("MediaType")),
         ox.Triple(node, DCT("format"), file_type),
@@ -257,8 +256,8 @@ def _namespace(iri: str) -> str:
 
 def void_triples(context, examples: list[str]) -> list[ox.Triple]:
     """The VoID description of the dataset, from the statistics counted at build time."""
-    base = context.settings.base_iri
-    iris = Iris(base)
+    scheme = context.scheme
+    iris = Iris(scheme)
     dataset = iris.dataset
     stats = context.manifest["stats"]
     count = lambda n: _lit(n, "integer")  # noqa: E731
@@ -268,14 +267,14 @@ def void_triples(context, examples: list[str]) -> list[ox.Triple]:
                       ("distinctObjects", "distinct_objects")):
         out.append(ox.Triple(dataset, VOID(name), count(stats[key])))
     out += [
-        ox.Triple(dataset, VOID("sparqlEndpoint"), ox.NamedNode(base + "sparql")),
-        ox.Triple(dataset, VOID("uriSpace"), _lit(base + "id/")),
+        ox.Triple(dataset, VOID("sparqlEndpoint"), ox.NamedNode(scheme.endpoint)),
+        ox.Triple(dataset, VOID("uriSpace"), _lit(scheme.entity_prefix)),
         ox.Triple(dataset, VOID("rootResource"), iris.catalog),
     ]
     out += [ox.Triple(dataset, VOID("exampleResource"), ox.NamedNode(iri)) for iri in examples]
     for entry in dumps.published(context.manifest):
         out.append(ox.Triple(dataset, VOID("dataDump"),
-                             ox.NamedNode(dumps.download_url(base, entry["file"]))))
+                             ox.NamedNode(scheme.dump(entry["file"]))))
         out.append(ox.Triple(dataset, VOID("feature"),
                              ox.NamedNode(FORMAT_FEATURES[entry["format"]])))
     vocabularies = {_namespace(c) for c in stats["class_partitions"]}
@@ -311,8 +310,8 @@ def void_triples(context, examples: list[str]) -> list[ox.Triple]:
 def example_resources(store: ox.Store, iris: Iris, limit: int = 3) -> list[str]:
     """The dataset's topic first, then the first entity of each of a few classes."""
     examples = [t.object.value for t in store.quads_for_pattern(
-        iris.dataset, SCHEMA("about"), None, ox.NamedNode(graph_iri(iris.base, CATALOG_GRAPH)))]
-    for row in _rows(store, "examples", prefix=_lit(iris.base + "id/")):
+        iris.dataset, SCHEMA("about"), None, ox.NamedNode(iris.scheme.graph(CATALOG_GRAPH)))]
+    for row in _rows(store, "examples", prefix=_lit(iris.scheme.entity_prefix)):
         if len(examples) >= limit:
             break
         if row["first"].value not in examples:
@@ -351,7 +350,7 @@ def schema_dataset(triples: list[ox.Triple], iris: Iris, manifest: dict) -> dict
         "includedInDataCatalog": {"@type": "DataCatalog", "@id": iris.catalog.value,
                                   "name": _first(triples, iris.catalog, DCT("title"))},
         "distribution": [
-            {"@type": "DataDownload", "contentUrl": dumps.download_url(iris.base, e["file"]),
+            {"@type": "DataDownload", "contentUrl": iris.scheme.dump(e["file"]),
              "encodingFormat": e["media_type"], "contentSize": f"{e['bytes']} B"}
             for e in dumps.published(manifest)
         ],
@@ -374,10 +373,9 @@ def schema_dataset(triples: list[ox.Triple], iris: Iris, manifest: dict) -> dict
 
 def write(context) -> None:
     """Artefact step: the computed catalogue and VoID, as files and as a named graph."""
-    base = context.settings.base_iri
-    iris = Iris(base)
+    iris = Iris(context.scheme)
     dates = _dates(context)
-    editorial = editorial_triples(context.store, base)
+    editorial = editorial_triples(context.store, context.scheme)
     computed = computed_triples(context, editorial, dates)
     void = void_triples(context, example_resources(context.store, iris))
     catalog = list(dict.fromkeys(editorial + computed))
@@ -388,7 +386,7 @@ def write(context) -> None:
         json.dumps(schema_dataset(catalog, iris, context.manifest), ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
-    graph = ox.NamedNode(graph_iri(base, BUILD_GRAPH))
+    graph = ox.NamedNode(context.scheme.graph(BUILD_GRAPH))
     context.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
                          for t in dict.fromkeys(computed + void))
     context.manifest["catalog"] = dates

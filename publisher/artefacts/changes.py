@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.core.iris import split_entity_iri
+from publisher.core.scheme import Scheme
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 
@@ -38,7 +38,7 @@ def _line(subjects, graph, predicate, obj, visiting: frozenset) -> str:
     return f"{graph} {predicate} {text}"
 
 
-def entity_hashes(store: ox.Store, base_iri: str) -> dict[str, str]:
+def entity_hashes(store: ox.Store, scheme: Scheme) -> dict[str, str]:
     """IRI → SHA-256 of the entity's outgoing triples (graph names included) in the store."""
     blanks: dict[object, list] = defaultdict(list)
     entities: dict[str, list] = defaultdict(list)
@@ -46,7 +46,7 @@ def entity_hashes(store: ox.Store, base_iri: str) -> dict[str, str]:
         subject = quad.subject
         if isinstance(subject, ox.BlankNode):
             blanks[subject].append((quad.graph_name, quad.predicate, quad.object))
-        elif isinstance(subject, ox.NamedNode) and split_entity_iri(base_iri, subject.value):
+        elif isinstance(subject, ox.NamedNode) and scheme.split_entity(subject.value):
             obj = quad.object
             if isinstance(obj, ox.BlankNode):  # expanded once every blank node is known
                 entities[subject.value].append((quad.graph_name, quad.predicate, obj))
@@ -115,7 +115,7 @@ def read_cached(path: Path) -> ChangeLog | None:
 def write(context) -> None:
     """Artefact step: compare with the previous generation and extend the history."""
     built_at = context.manifest["built_at"]
-    hashes = entity_hashes(context.store, context.settings.base_iri)
+    hashes = entity_hashes(context.store, context.scheme)
     previous = read(context.previous.changes_path) if context.previous else None
     before = previous.hashes if previous else {}
     history = list(previous.history) if previous else []

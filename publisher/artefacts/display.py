@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.core.iris import ONTOLOGY_GRAPH, PREFIXES, RULES_GRAPH, graph_iri, split_entity_iri
+from publisher.core.iris import ONTOLOGY_GRAPH, PREFIXES, RULES_GRAPH
+from publisher.core.scheme import Scheme
 
 SH = "http://www.w3.org/ns/shacl#"
 OTHER_GROUP = ""
@@ -71,7 +72,7 @@ def _lang_put(table: dict, term) -> None:
         table.setdefault(term.language or "", term.value)
 
 
-def compile_profile(shapes: ox.Store, data: ox.Store, base_iri: str) -> dict:
+def compile_profile(shapes: ox.Store, data: ox.Store, scheme: Scheme) -> dict:
     """The display profile as a JSON-ready dict."""
     groups: dict[str, dict] = {}
     for row in shapes.query(_GROUPS_QUERY, prefixes=PREFIXES):
@@ -103,7 +104,7 @@ def compile_profile(shapes: ox.Store, data: ox.Store, base_iri: str) -> dict:
                 constraints[path].append(constraint)
 
     terms: dict[str, dict] = defaultdict(lambda: {"labels": {}, "comments": {}})
-    ontology = ox.NamedNode(graph_iri(base_iri, ONTOLOGY_GRAPH))
+    ontology = ox.NamedNode(scheme.graph(ONTOLOGY_GRAPH))
     for row in data.query(
         "SELECT ?term ?p ?text WHERE { ?term ?p ?text "
         "VALUES ?p { rdfs:label skos:prefLabel rdfs:comment skos:definition } "
@@ -122,17 +123,17 @@ def compile_profile(shapes: ox.Store, data: ox.Store, base_iri: str) -> dict:
         if row["source"] is not None and row["source"].value not in entry["sources"]:
             entry["sources"].append(row["source"].value)
 
-    for graph, level in graph_confidence(data, base_iri).items():
+    for graph, level in graph_confidence(data, scheme).items():
         if graph in sources:
             sources[graph]["confidence"] = level
     return {
-        "derived_predicates": derived_predicates(data, base_iri),
+        "derived_predicates": derived_predicates(data, scheme),
         "groups": groups,
         "classes": {cls: dict(entry) for cls, entry in classes.items()},
         "constraints": dict(constraints),
         "terms": dict(terms),
         "graphs": sources,
-        "types": type_segments(data, base_iri),
+        "types": type_segments(data, scheme),
     }
 
 
@@ -166,10 +167,10 @@ def node_shape_classes(shapes: ox.Store, data: ox.Store) -> dict[str, list[str]]
     return dict(found)
 
 
-def graph_confidence(data: ox.Store, base_iri: str) -> dict[str, str]:
+def graph_confidence(data: ox.Store, scheme: Scheme) -> dict[str, str]:
     """{named graph: 'high' | 'medium' | 'low'} from each graph's cc:confidence."""
-    levels = {base_iri + "def/" + level: level for level in ("high", "medium", "low")}
-    confidence = ox.NamedNode(base_iri + "def/confidence")
+    levels = {scheme.term(level): level for level in ("high", "medium", "low")}
+    confidence = ox.NamedNode(scheme.term("confidence"))
     found: dict[str, str] = {}
     for quad in data.quads_for_pattern(None, confidence, None, None):
         level = levels.get(quad.object.value) if isinstance(quad.object, ox.NamedNode) else None
@@ -178,21 +179,21 @@ def graph_confidence(data: ox.Store, base_iri: str) -> dict[str, str]:
     return found
 
 
-def derived_predicates(data: ox.Store, base_iri: str) -> list[str]:
+def derived_predicates(data: ox.Store, scheme: Scheme) -> list[str]:
     """Predicates used only in the rules graph (alignment and inverse links)."""
-    rules = graph_iri(base_iri, RULES_GRAPH)
+    rules = scheme.graph(RULES_GRAPH)
     graphs: dict[str, set] = defaultdict(set)
     for row in data.query("SELECT DISTINCT ?p ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
         graphs[row["p"].value].add(row["g"].value)
     return sorted(p for p, found in graphs.items() if found == {rules})
 
 
-def type_segments(data: ox.Store, base_iri: str) -> dict[str, dict]:
+def type_segments(data: ox.Store, scheme: Scheme) -> dict[str, dict]:
     """Per /id/{type}/ segment: entity count and its classes, most frequent first."""
     entities: dict[str, set] = defaultdict(set)
     classes: dict[str, Counter] = defaultdict(Counter)
     for row in data.query(_TYPES_QUERY, use_default_graph_as_union=True):
-        split = split_entity_iri(base_iri, row["s"].value)
+        split = scheme.split_entity(row["s"].value)
         if split is None:
             continue
         entities[split[0]].add(row["s"].value)
@@ -210,7 +211,7 @@ def write(context) -> None:
     """Build step: write display.json into the generation being built."""
     shapes = ox.Store()
     shapes.extend(context.shapes)
-    profile = compile_profile(shapes, context.store, context.settings.base_iri)
+    profile = compile_profile(shapes, context.store, context.scheme)
     context.work.display_path.write_text(
         json.dumps(profile, ensure_ascii=False, indent=1), encoding="utf-8"
     )

@@ -132,7 +132,3 @@ def write(context) -> None:
 def published(manifest: dict) -> list[dict]:
     """The dumps a generation lists in its manifest (none for builds made before dumps)."""
     return list(manifest.get("dumps", []))
-
-
-def download_url(base_iri: str, file_name: str) -> str:
-    return f"{base_iri}dumps/{file_name}"

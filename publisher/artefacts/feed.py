@@ -14,7 +14,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from publisher.artefacts.changes import ADDED, CHANGED, REMOVED
-from publisher.core.iris import PREFIXES, split_entity_iri
+from publisher.core.iris import PREFIXES
+from publisher.core.scheme import Scheme
 
 AS = "https://www.w3.org/ns/activitystreams#"
 ACTIVITY = {ADDED: AS + "Create", CHANGED: AS + "Update", REMOVED: AS + "Delete"}
@@ -30,17 +31,8 @@ RDF, XSD, DCT, SH, TREE, LDES = (_ns(p) for p in ("rdf", "xsd", "dct", "sh", "tr
 A = RDF("type")
 
 
-def stream_iri(base_iri: str) -> ox.NamedNode:
-    return ox.NamedNode(base_iri + "changes")
-
-
-def page_iri(base_iri: str, page: int) -> ox.NamedNode:
-    return ox.NamedNode(f"{base_iri}changes/{page}")
-
-
-def version_iri(base_iri: str, version: dict) -> ox.NamedNode:
-    kind, slug = split_entity_iri(base_iri, version["entity"]) or ("entity", "unknown")
-    return ox.NamedNode(f"{base_iri}changes/version/{version['generation']}/{kind}/{slug}")
+def version_iri(scheme: Scheme, version: dict) -> ox.NamedNode:
+    return ox.NamedNode(scheme.feed_version(version["generation"], version["entity"]))
 
 
 def page_count(versions: int, page_size: int) -> int:
@@ -56,11 +48,11 @@ def _modified(at: str) -> ox.Literal:
     return ox.Literal(at, datatype=XSD("dateTime"))
 
 
-def root_triples(base_iri: str, polling_interval_s: int) -> list[ox.Triple]:
+def root_triples(scheme: Scheme, polling_interval_s: int) -> list[ox.Triple]:
     """The event stream: its paths, its member shape and its view."""
-    stream = stream_iri(base_iri)
-    shape = ox.NamedNode(base_iri + "changes#member-shape")
-    view, description = page_iri(base_iri, 0), ox.NamedNode(base_iri + "changes#view")
+    stream = ox.NamedNode(scheme.feed)
+    shape = ox.NamedNode(scheme.feed_node("member-shape"))
+    view, description = ox.NamedNode(scheme.feed_page(0)), ox.NamedNode(scheme.feed_node("view"))
     out = [
         ox.Triple(stream, A, LDES("EventStream")),
         ox.Triple(stream, LDES("timestampPath"), DCT("modified")),
@@ -79,7 +71,7 @@ def root_triples(base_iri: str, polling_interval_s: int) -> list[ox.Triple]:
         (DCT("modified"), [(SH("datatype"), XSD("dateTime"))]),
         (A, [(SH("nodeKind"), SH("IRI"))]),
     )):
-        prop = ox.NamedNode(f"{base_iri}changes#member-shape-{i}")
+        prop = ox.NamedNode(scheme.feed_node(f"member-shape-{i}"))
         out += [ox.Triple(shape, SH("property"), prop), ox.Triple(prop, SH("path"), path),
                 ox.Triple(prop, SH("minCount"), ox.Literal("1", datatype=XSD("integer"))),
                 ox.Triple(prop, SH("maxCount"), ox.Literal("1", datatype=XSD("integer")))]
@@ -87,13 +79,13 @@ def root_triples(base_iri: str, polling_interval_s: int) -> list[ox.Triple]:
     return out
 
 
-def page_triples(base_iri: str, history: list[dict], page: int,
+def page_triples(scheme: Scheme, history: list[dict], page: int,
                  page_size: int) -> list[ox.Triple] | None:
     """One page of members and its relation to the next page; None past the end."""
     count = page_count(len(history), page_size)
     if not 0 <= page < count:
         return None
-    stream, node = stream_iri(base_iri), page_iri(base_iri, page)
+    stream, node = ox.NamedNode(scheme.feed), ox.NamedNode(scheme.feed_page(page))
     out = [ox.Triple(node, A, TREE("Node"))]
     if page + 1 < count:
         relation = ox.NamedNode(f"{node.value}#next")
@@ -103,10 +95,10 @@ def page_triples(base_iri: str, history: list[dict], page: int,
             ox.Triple(relation, A, TREE("GreaterThanOrEqualToRelation")),
             ox.Triple(relation, TREE("path"), DCT("modified")),
             ox.Triple(relation, TREE("value"), _modified(first_next)),
-            ox.Triple(relation, TREE("node"), page_iri(base_iri, page + 1)),
+            ox.Triple(relation, TREE("node"), ox.NamedNode(scheme.feed_page(page + 1))),
         ]
     for version in history[page * page_size:(page + 1) * page_size]:
-        member = version_iri(base_iri, version)
+        member = version_iri(scheme, version)
         out += [
             ox.Triple(stream, TREE("member"), member),
             ox.Triple(member, A, ox.NamedNode(ACTIVITY[version["change"]])),

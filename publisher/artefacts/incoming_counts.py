@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from publisher.core.scheme import Scheme
+
 FILE = "incoming.sqlite"
 
 # Same definition as sparql/views/incoming-counts.rq: distinct IRI subjects per predicate.
@@ -40,23 +42,23 @@ def path_in(generation_path: Path) -> Path:
     return Path(generation_path) / FILE
 
 
-def count(store: ox.Store, base_iri: str) -> list[tuple[str, str, int]]:
-    """(object, predicate, count) for every IRI under base_iri with incoming links."""
-    query = _COUNTS_QUERY.replace("?base", str(ox.Literal(base_iri)))
+def count(store: ox.Store, scheme: Scheme) -> list[tuple[str, str, int]]:
+    """(object, predicate, count) for every IRI under the base with incoming links."""
+    query = _COUNTS_QUERY.replace("?base", str(ox.Literal(scheme.base)))
     return [
         (row["o"].value, row["p"].value, int(row["n"].value))
         for row in store.query(query, use_default_graph_as_union=True)
     ]
 
 
-def write_counts(rows, base_iri: str, path: Path) -> None:
+def write_counts(rows, scheme: Scheme, path: Path) -> None:
     path.unlink(missing_ok=True)
     connection = sqlite3.connect(path)
     try:
         connection.executescript(SCHEMA)
         connection.executemany("INSERT INTO incoming (object, predicate, n) VALUES (?,?,?)",
                                rows)
-        connection.execute("INSERT INTO meta (key, value) VALUES ('base', ?)", [base_iri])
+        connection.execute("INSERT INTO meta (key, value) VALUES ('base', ?)", [scheme.base])
         connection.commit()
     finally:
         connection.close()
@@ -65,8 +67,8 @@ def write_counts(rows, base_iri: str, path: Path) -> None:
 def write(context) -> None:
     """Build step: incoming.sqlite in the generation being built. It runs after every step
     that adds statements to the store (the catalogue's build graph), so it counts them."""
-    rows = count(context.store, context.settings.base_iri)
-    write_counts(rows, context.settings.base_iri, path_in(context.work.path))
+    rows = count(context.store, context.scheme)
+    write_counts(rows, context.scheme, path_in(context.work.path))
     context.manifest["incoming_counts"] = {
         "objects": len({row[0] for row in rows}), "pairs": len(rows),
     }

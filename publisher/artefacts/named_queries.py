@@ -17,7 +17,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publisher.core.iris import SOURCE_BASE, rebase_text
+from publisher.core.iris import SOURCE_BASE
+from publisher.core.scheme import Scheme
+
+SOURCE_SCHEME = Scheme(SOURCE_BASE)
 
 _HEADER = re.compile(
     r"^#\s*(title|description)(?:@([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*))?\s*:\s*(.*)$"
@@ -51,23 +54,23 @@ def parse(name: str, text: str) -> NamedQuery:
     return NamedQuery(name, text, titles, descriptions)
 
 
-def load_all(root: Path, base_iri: str = SOURCE_BASE) -> list[NamedQuery]:
-    """Every named query of the project, in file-name order, rebased onto base_iri."""
+def load_all(root: Path, scheme: Scheme = SOURCE_SCHEME) -> list[NamedQuery]:
+    """Every named query of the project, in file-name order, rebased onto the scheme."""
     folder = root / "sparql" / "queries"
     if not folder.is_dir():
         return []
     return [
-        parse(path.stem, rebase_text(path.read_text(encoding="utf-8"), base_iri))
+        parse(path.stem, scheme.rebase_text(path.read_text(encoding="utf-8")))
         for path in sorted(folder.glob("*.rq"))
         if _NAME.match(path.stem)
     ]
 
 
-def find(root: Path, name: str, base_iri: str = SOURCE_BASE) -> NamedQuery | None:
+def find(root: Path, name: str, scheme: Scheme = SOURCE_SCHEME) -> NamedQuery | None:
     """The named query called name, or None (names outside the pattern are never looked up)."""
     if not _NAME.match(name):
         return None
     path = root / "sparql" / "queries" / f"{name}.rq"
     if not path.is_file():
         return None
-    return parse(name, rebase_text(path.read_text(encoding="utf-8"), base_iri))
+    return parse(name, scheme.rebase_text(path.read_text(encoding="utf-8")))

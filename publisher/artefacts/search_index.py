@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.core.iris import PREFIXES, split_entity_iri
+from publisher.core.iris import PREFIXES
 from publisher.core.labels import LABEL_PREDICATES, best_labels
+from publisher.core.scheme import Scheme
 
 # Lower is better (added to bm25, which is negative for good matches).
 BOOSTS = {
@@ -65,17 +66,17 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def index_type(base_iri: str, iri: str) -> str | None:
+def index_type(scheme: Scheme, iri: str) -> str | None:
     """The type segment an IRI is listed under: /id/{type}/…, or 'def' for terms."""
-    split = split_entity_iri(base_iri, iri)
+    split = scheme.split_entity(iri)
     if split is not None:
         return split[0]
-    if iri.startswith(base_iri + "def/"):
+    if scheme.is_vocabulary(iri):
         return ONTOLOGY_TYPE
     return None
 
 
-def build_index(store: ox.Store, base_iri: str, path: Path) -> dict:
+def build_index(store: ox.Store, scheme: Scheme, path: Path) -> dict:
     """Write search.sqlite; return counts for the manifest."""
     predicates = " ".join(f"<{iri}>" for iri in BOOSTS)
     rows: list[tuple] = []
@@ -83,7 +84,7 @@ def build_index(store: ox.Store, base_iri: str, path: Path) -> dict:
     for solution in store.query(_LABELS_QUERY % predicates, prefixes=PREFIXES,
                                 use_default_graph_as_union=True):
         iri = solution["s"].value
-        kind = index_type(base_iri, iri)
+        kind = index_type(scheme, iri)
         if kind is None:
             continue
         label, predicate = solution["label"], solution["p"].value
@@ -104,7 +105,7 @@ def build_index(store: ox.Store, base_iri: str, path: Path) -> dict:
         for iri, pairs in own.items():
             labels = best_labels(pairs)
             any_label = labels.get("en") or labels.get("cs") or next(iter(labels.values()))
-            kind = index_type(base_iri, iri)
+            kind = index_type(scheme, iri)
             entities.append((iri, kind, fold(any_label), labels.get("en"), labels.get("cs"),
                              any_label))
         connection.executemany(
@@ -121,5 +122,5 @@ def build_index(store: ox.Store, base_iri: str, path: Path) -> dict:
 
 def write(context) -> None:
     """Build step: search.sqlite in the generation being built."""
-    counts = build_index(context.store, context.settings.base_iri, context.work.search_path)
+    counts = build_index(context.store, context.scheme, context.work.search_path)
     context.manifest["search"] = counts

@@ -21,6 +21,7 @@ from publisher.build.validate import validate
 from publisher.core.config import Settings
 from publisher.core.context import SourceSet
 from publisher.core.generation import Generation
+from publisher.core.scheme import Scheme
 
 MANDATORY = ("shapes.ttl", "range.ttl")
 RECOMMENDED = ("shapes_recommended.ttl",)
@@ -166,9 +167,9 @@ def check(settings: Settings, generation: Generation, against: str | None = None
     mandatory, recommended = validate_catalog(triples, shapes_dir(settings))
     report = QualityReport(generation.id, mandatory, recommended, downloads_checked=downloads)
     if downloads:
+        scheme = Scheme(generation.manifest().get("base_iri") or settings.base_iri)
         for url, size, sha in declared_downloads(triples):
-            fetched = url
-            if against and url.startswith(settings.base_iri):
-                fetched = against.rstrip("/") + "/" + url[len(settings.base_iri):]
+            path = scheme.local_path(url)
+            fetched = against.rstrip("/") + path if against and path is not None else url
             report.downloads.append(fetch(url, size, sha, fetched))
     return report

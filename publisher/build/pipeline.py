@@ -24,6 +24,7 @@ from publisher.core.config import Settings
 from publisher.core.context import BuildContext, SourceSet
 from publisher.core.generation import Generation, Generations
 from publisher.core.progress import Progress
+from publisher.core.scheme import Scheme
 from publisher.store import remote
 
 
@@ -58,10 +59,10 @@ def check(settings: Settings, progress: Progress | None = None) -> tuple[SourceS
     """Parse and validate the sources without building anything."""
     progress = progress or Progress(quiet=True)
     with progress.step("parse sources"):
-        sources = load_sources(settings.root, settings.base_iri)
+        sources = load_sources(settings.root, Scheme(settings.base_iri))
         progress.note(f"{len(sources.quads)} quads from {len(sources.files)} files")
     with progress.step("validate (SHACL)"):
-        shapes = load_shapes(settings.root, settings.base_iri)
+        shapes = load_shapes(settings.root, Scheme(settings.base_iri))
         report = validate_for(settings, sources, shapes)
     return sources, report
 
@@ -75,10 +76,11 @@ def build(settings: Settings, progress: Progress | None = None) -> Generation:
     """Build and publish a new generation, or raise BuildError leaving the old one."""
     progress = progress or Progress(quiet=True)
     generations = Generations(settings.var)
+    scheme = Scheme(settings.base_iri)
     with generations.lock():
         with progress.step("parse sources"):
-            sources = load_sources(settings.root, settings.base_iri)
-            shapes = load_shapes(settings.root, settings.base_iri)
+            sources = load_sources(settings.root, scheme)
+            shapes = load_shapes(settings.root, scheme)
             progress.note(f"{len(sources.quads)} quads from {len(sources.files)} files")
 
         built_at = datetime.now(UTC)
@@ -98,17 +100,17 @@ def build(settings: Settings, progress: Progress | None = None) -> Generation:
             progress.note(f"warning: {warning.message} ({warning.focus})")
         context = BuildContext(settings, sources, shapes, work, store, previous, built_at, progress)
         with progress.step("apply rules"):
-            added = rules.apply(settings.root, settings.base_iri, store)
+            added = rules.apply(settings.root, scheme, store)
             progress.note(f"{added} triples inferred into the rules graph")
         with progress.step("statistics"):
             context.manifest = {
                 "id": work.id,
                 "built_at": built_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
-                "base_iri": settings.base_iri,
+                "base_iri": scheme.base,
                 "source_digest": sources.digest,
                 "files": [str(p) for p in sources.files],
                 "previous": previous.id if previous else None,
-                "stats": stats.compute(store, settings.base_iri),
+                "stats": stats.compute(store, scheme),
             }
         for name, write in artefact_steps():
             with progress.step(name):

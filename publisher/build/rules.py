@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.core.iris import PREFIXES, RULES_GRAPH, VOCABULARY, graph_iri, rebase_text
+from publisher.core.iris import PREFIXES, RULES_GRAPH, VOCABULARY
+from publisher.core.scheme import Scheme
 
 # (confidence level, derived graph name), most certain first.
 LEVELS: tuple[tuple[str, str], ...] = (
@@ -37,22 +38,22 @@ def rule_files(root: Path) -> list[Path]:
     return sorted(folder.glob("*.rq")) if folder.is_dir() else []
 
 
-def derived_graph_iris(base_iri: str) -> frozenset[str]:
+def derived_graph_iris(scheme: Scheme) -> frozenset[str]:
     """The IRIs of the derived graphs of every confidence level."""
-    return frozenset(graph_iri(base_iri, name) for name in DERIVED_GRAPHS)
+    return frozenset(scheme.graph(name) for name in DERIVED_GRAPHS)
 
 
-def apply(root: Path, base_iri: str, store: ox.Store) -> int:
+def apply(root: Path, scheme: Scheme, store: ox.Store) -> int:
     """Run every rule; return how many new triples went into the derived graphs."""
-    targets = [ox.NamedNode(graph_iri(base_iri, name)) for _level, name in LEVELS]
+    targets = [ox.NamedNode(scheme.graph(name)) for _level, name in LEVELS]
     before = sum(_count(store, target) for target in targets)
-    premises = _premises_by_level(store, base_iri, set(targets))
+    premises = _premises_by_level(store, set(targets))
     for path in rule_files(root):
-        text = rebase_text(path.read_text(encoding="utf-8"), base_iri)
+        text = scheme.rebase_text(path.read_text(encoding="utf-8"))
         for index, target in enumerate(targets):
             graphs = premises[index] + targets[: index + 1]
             try:
-                result = store.query(text, base_iri=base_iri, prefixes=PREFIXES,
+                result = store.query(text, base_iri=scheme.base, prefixes=PREFIXES,
                                      default_graph=graphs, named_graphs=graphs)
             except SyntaxError as exc:
                 raise RuleError(f"{path.relative_to(root)}: {exc}") from exc
@@ -70,7 +71,7 @@ def apply(root: Path, base_iri: str, store: ox.Store) -> int:
     return sum(_count(store, target) for target in targets) - before
 
 
-def _premises_by_level(store: ox.Store, base_iri: str, derived: set) -> list[list[ox.NamedNode]]:
+def _premises_by_level(store: ox.Store, derived: set) -> list[list[ox.NamedNode]]:
     """For each level, the source graphs declared at least that certain."""
     rank = {f"{VOCABULARY}{level}": index for index, (level, _name) in enumerate(LEVELS)}
     confidence = ox.NamedNode(f"{VOCABULARY}confidence")

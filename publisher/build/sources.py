@@ -12,7 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.core.context import SourceSet
-from publisher.core.iris import ONTOLOGY_GRAPH, SOURCE_BASE, graph_iri, rebase_quad
+from publisher.core.iris import ONTOLOGY_GRAPH, SOURCE_BASE
+from publisher.core.scheme import Scheme
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -49,7 +50,7 @@ def source_files(root: Path, folder: str) -> list[Path]:
     )
 
 
-def parse_file(path: Path, base_iri: str, relative_to: Path | None = None) -> list[ox.Quad]:
+def parse_file(path: Path, scheme: Scheme, relative_to: Path | None = None) -> list[ox.Quad]:
     """Parse one file; SourceError with file, line and column on a syntax error."""
     shown = path.relative_to(relative_to) if relative_to else path
     try:
@@ -61,20 +62,20 @@ def parse_file(path: Path, base_iri: str, relative_to: Path | None = None) -> li
         ) from exc
     except (OSError, ValueError) as exc:
         raise SourceError(f"{shown}: cannot read: {exc}") from exc
-    return [rebase_quad(q, base_iri) for q in quads]
+    return [scheme.rebase_quad(q) for q in quads]
 
 
-def load_sources(root: Path, base_iri: str) -> SourceSet:
-    """The ontology and data files as one set of quads, rebased onto base_iri."""
+def load_sources(root: Path, scheme: Scheme) -> SourceSet:
+    """The ontology and data files as one set of quads, rebased onto the scheme's base."""
     result = SourceSet()
     digest = hashlib.sha256()
-    ontology_graph = ox.NamedNode(graph_iri(base_iri, ONTOLOGY_GRAPH))
+    ontology_graph = ox.NamedNode(scheme.graph(ONTOLOGY_GRAPH))
 
     for folder in ("ontology", "data"):
         for path in source_files(root, folder):
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
-            quads = parse_file(path, base_iri, root)
+            quads = parse_file(path, scheme, root)
             for quad in quads:
                 if folder == "ontology":
                     if not isinstance(quad.graph_name, ox.DefaultGraph):
@@ -98,11 +99,11 @@ def load_sources(root: Path, base_iri: str) -> SourceSet:
     return result
 
 
-def load_shapes(root: Path, base_iri: str) -> list[ox.Quad]:
+def load_shapes(root: Path, scheme: Scheme) -> list[ox.Quad]:
     """The SHACL shapes, as quads in the default graph."""
     quads: list[ox.Quad] = []
     for path in source_files(root, "shapes"):
-        quads.extend(parse_file(path, base_iri, root))
+        quads.extend(parse_file(path, scheme, root))
     if not quads:
         raise SourceError(f"no SHACL shapes under {root / 'shapes'}")
     return quads

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from publisher.artefacts import named_queries
 from publisher.core.generation import Generations
+from publisher.core.scheme import Scheme
 from publisher.serve.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
 from publisher.serve.querypool import PoolBusy, QueryPool, QueryTimeout, WorkerFailed
-from publisher.web.service_description import endpoint_iri
 
 DEFAULT_TYPES = {
     SELECT: "text/tab-separated-values",
@@ -23,9 +23,9 @@ DEFAULT_TYPES = {
 }
 
 
-def read_query(args, settings) -> str:
+def read_query(args, settings, scheme: Scheme) -> str:
     if args.name:
-        named = named_queries.find(settings.root, args.name, settings.base_iri)
+        named = named_queries.find(settings.root, args.name, scheme)
         if named is None:
             raise ValueError(f"no named query {args.name!r} in sparql/queries/")
         return named.text
@@ -39,22 +39,24 @@ def read_query(args, settings) -> str:
 def cmd_query(args, settings) -> int:
     from publisher.web.sparql import named_media_types
 
+    generation = Generations(settings.var).current()
+    scheme = Scheme(generation.manifest().get("base_iri") or settings.base_iri)
     try:
-        text = read_query(args, settings)
+        text = read_query(args, settings, scheme)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     types = named_media_types(args.format.lower()) if args.format else DEFAULT_TYPES
     job = Job(
         query=text,
-        generation_path=str(Generations(settings.var).current().path),
+        generation_path=str(generation.path),
         media_types=types,
         default_graphs=tuple(args.default_graph) or None,
         named_graphs=tuple(args.named_graph) or None,
         max_rows=settings.max_rows,
         max_query_chars=settings.max_query_chars,
         service_allowlist=settings.service_allowlist,
-        base_iri=endpoint_iri(settings.base_iri),
+        base_iri=scheme.endpoint,
     )
     pool = QueryPool(settings.replace(query_workers=1))
     try:

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from publisher.core.config import Settings
 from publisher.core.generation import Generation
 from publisher.core.progress import Progress
+from publisher.core.scheme import Scheme
 
 
 @dataclass
@@ -39,3 +40,8 @@ class BuildContext:
     built_at: datetime
     progress: Progress
     manifest: dict = field(default_factory=dict)
+
+    @property
+    def scheme(self) -> Scheme:
+        """The IRI scheme of the generation being built (from the base IRI setting)."""
+        return Scheme(self.settings.base_iri)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from publisher.core.generation import Generation
-from publisher.core.iris import PREFIXES, rebase_text
+from publisher.core.iris import PREFIXES
+from publisher.core.scheme import Scheme
 from publisher.store.base import QueryStore
 
 
@@ -20,7 +21,7 @@ class OxigraphStore(QueryStore):
 
     def __init__(self, generation: Generation, store: ox.Store | None = None):
         self.generation = generation
-        self.base_iri = generation.manifest()["base_iri"]
+        self.scheme = Scheme(generation.manifest()["base_iri"])
         self._store = store if store is not None else ox.Store.read_only(str(generation.store_path))
 
     @property
@@ -39,4 +40,4 @@ class OxigraphStore(QueryStore):
             kwargs["use_default_graph_as_union"] = union_default_graph
         if named_graphs is not None:
             kwargs["named_graphs"] = named_graphs
-        return self._store.query(rebase_text(sparql, self.base_iri), **kwargs)
+        return self._store.query(self.scheme.rebase_text(sparql), **kwargs)

@@ -28,7 +28,8 @@ import requests
 
 from publisher.core.config import Settings
 from publisher.core.generation import Generation
-from publisher.core.iris import PREFIXES, rebase_text
+from publisher.core.iris import PREFIXES
+from publisher.core.scheme import Scheme
 from publisher.store.base import QueryStore
 
 STAGING = "urn:x-clusterscord:staging:"
@@ -153,6 +154,7 @@ class RemoteStore(QueryStore):
         self.settings = settings
         self.generation = generation
         manifest = generation.manifest()
+        self.scheme = Scheme(manifest.get("base_iri") or settings.base_iri)
         self.graphs = manifest.get("remote_graphs") or sorted(manifest["stats"]["graphs"])
         self._local = threading.local()
 
@@ -164,7 +166,7 @@ class RemoteStore(QueryStore):
 
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None,
               union_default_graph=True):
-        text = _PROLOGUE + bind(rebase_text(sparql, self.settings.base_iri), substitutions)
+        text = _PROLOGUE + bind(self.scheme.rebase_text(sparql), substitutions)
         if default_graph is not None:
             defaults = [g.value for g in default_graph if isinstance(g, ox.NamedNode)]
             defaults = defaults or [EMPTY_GRAPH]

@@ -7,8 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from publisher.core import urls
-from publisher.core.iris import is_valid_type
+from publisher.core.scheme import Scheme, is_valid_type, with_query
 from publisher.web import caching, documents, i18n
 from publisher.web.site import site
 
@@ -35,7 +34,7 @@ def types_data() -> list[dict]:
     p = documents.presenter()
     rows = [
         {"type": kind, "name": p.kind_name(kind), "count": entry["count"],
-         "url": f"/browse/{kind}"}
+         "url": Scheme.browse_path(kind)}
         for kind, entry in documents.display().types.items()
     ]
     return sorted(rows, key=lambda row: row["name"].casefold())
@@ -60,7 +59,7 @@ def type_page(kind: str) -> dict:
     hits, total = documents.search_index().browse(kind, size, (page - 1) * size)
     p = documents.presenter()
     pages = max(1, -(-total // size))
-    path = f"/browse/{kind}"
+    path = Scheme.browse_path(kind)
     return {
         "type": kind,
         "name": p.kind_name(kind),
@@ -69,8 +68,8 @@ def type_page(kind: str) -> dict:
         "pages": pages,
         "items": [{"iri": h.iri, "label": p.label(h.labels, h.iri), "url": p.href(h.iri)}
                   for h in hits],
-        "previous": urls.with_query(path, page=page - 1) if page > 1 else None,
-        "next": urls.with_query(path, page=page + 1) if page < pages else None,
+        "previous": with_query(path, page=page - 1) if page > 1 else None,
+        "next": with_query(path, page=page + 1) if page < pages else None,
     }
 
 

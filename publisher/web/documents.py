@@ -20,7 +20,7 @@ from publisher.artefacts.display import Display
 from publisher.artefacts.incoming_counts import IncomingCounts
 from publisher.artefacts.incoming_counts import open_for as incoming_counts_for
 from publisher.artefacts.search import SearchIndex
-from publisher.core.iris import RULES_GRAPH, graph_iri
+from publisher.core.iris import RULES_GRAPH
 from publisher.serve.describe import Describer, Description
 from publisher.web import caching, i18n
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, JSON, Format, choose, not_acceptable
@@ -46,7 +46,7 @@ def display() -> Display:
 
 def describer() -> Describer:
     settings = site().settings
-    derived = frozenset({graph_iri(settings.base_iri, RULES_GRAPH)})
+    derived = frozenset({site().scheme().graph(RULES_GRAPH)})
     return Describer(site().store(), display(), views_root(), settings.page_size, derived,
                      incoming_counts())
 
@@ -60,7 +60,7 @@ def incoming_counts() -> IncomingCounts | None:
 
 
 def presenter() -> Presenter:
-    return Presenter(site().settings.base_iri, display(), i18n.choose_language())
+    return Presenter(site().scheme(), display(), i18n.choose_language())
 
 
 def search_index() -> SearchIndex:
@@ -158,9 +158,8 @@ def incoming_request() -> tuple[str | None, int]:
 def render(description: Description, fmt: Format, base_path: str,
            templates: list[str], **context) -> Response:
     """The description in one format (body and content type only)."""
-    settings = site().settings
     if fmt.rdf is not None:
-        body = serialize(description.triples, fmt, settings.base_iri)
+        body = serialize(description.triples, fmt, site().scheme())
         return Response(body, content_type=fmt.content_type)
     p = presenter()
     formats = alternates(base_path)

@@ -18,8 +18,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 
 from publisher.artefacts import catalog, changes, dumps, feed
-from publisher.core.iris import split_entity_iri
-from publisher.core.urls import document_path
+from publisher.core.scheme import ENDPOINT_PATH, SEARCH_PATH, Scheme
 from publisher.web import i18n
 from publisher.web.caching import add_vary, cacheable, with_cors
 from publisher.web.negotiate import (
@@ -118,7 +117,7 @@ def dumps_latest(ext: str):
     """302 to the immutable file of the published build for this format."""
     for entry in _published_dumps():
         if dumps.by_key(entry["format"]).ext == ext:
-            response = redirect(f"/dumps/{entry['file']}", code=302)
+            response = redirect(Scheme.dump_path(entry["file"]), code=302)
             response.headers["Cache-Control"] = "no-cache"
             return with_cors(response)
     abort(404)
@@ -170,7 +169,7 @@ def changes_root(ext: str | None = None):
     if fmt is None:
         return not_acceptable(FEED_FORMATS)
     settings = site().settings
-    triples = feed.root_triples(settings.base_iri, settings.ldes_polling_interval_s)
+    triples = feed.root_triples(site().scheme(), settings.ldes_polling_interval_s)
     return _feed_response(triples, fmt, negotiated, immutable=False)
 
 
@@ -180,7 +179,7 @@ def changes_page(page: int, ext: str | None = None):
     """One page of versions, oldest first; full pages are immutable."""
     history = _change_log().history
     settings = site().settings
-    triples = feed.page_triples(settings.base_iri, history, page, settings.changes_page_size)
+    triples = feed.page_triples(site().scheme(), history, page, settings.changes_page_size)
     if triples is None:
         abort(404)
     fmt, negotiated = _pick(FEED_FORMATS, ext)
@@ -193,15 +192,15 @@ def changes_page(page: int, ext: str | None = None):
 def _sitemap_entries() -> list[tuple[str, str]]:
     """(document URL, lastmod) of every entity, in IRI order (computed once per build)."""
     _change_log()
-    return _entries_for(site().generation().changes_path, site().settings.base_iri)
+    return _entries_for(site().generation().changes_path, site().scheme())
 
 
 @lru_cache(maxsize=2)
-def _entries_for(changes_path, base: str) -> list[tuple[str, str]]:
+def _entries_for(changes_path, scheme: Scheme) -> list[tuple[str, str]]:
     entries = []
     for iri, at in sorted(changes.read_cached(changes_path).last_modified().items()):
-        kind, slug = split_entity_iri(base, iri)
-        entries.append((base + document_path(kind, slug).lstrip("/"), at))
+        kind, slug = scheme.split_entity(iri)
+        entries.append((scheme.url(scheme.document_path(kind, slug)), at))
     return entries
 
 
@@ -223,9 +222,10 @@ def sitemap():
     entries, limit = _sitemap_entries(), site().settings.sitemap_max_urls
     if len(entries) <= limit:
         return _xml(_urlset(entries))
-    base, built = site().settings.base_iri, site().manifest()["built_at"]
+    scheme, built = site().scheme(), site().manifest()["built_at"]
     pages = "".join(
-        f"<sitemap><loc>{escape(base)}sitemap-{n}.xml</loc><lastmod>{escape(built)}</lastmod>"
+        f"<sitemap><loc>{escape(scheme.url(f'/sitemap-{n}.xml'))}</loc>"
+        f"<lastmod>{escape(built)}</lastmod>"
         f"</sitemap>\n" for n in range(-(-len(entries) // limit))
     )
     return _xml(f'<sitemapindex xmlns="{SITEMAP_NS}">\n{pages}</sitemapindex>\n')
@@ -242,9 +242,9 @@ def sitemap_page(n: int):
 
 @bp.get("/robots.txt")
 def robots():
-    base = site().settings.base_iri
-    body = ("User-agent: *\nAllow: /\nDisallow: /sparql\nDisallow: /search\n\n"
-            f"Sitemap: {base}sitemap.xml\n")
+    scheme = site().scheme()
+    body = (f"User-agent: *\nAllow: /\nDisallow: {ENDPOINT_PATH}\nDisallow: {SEARCH_PATH}\n\n"
+            f"Sitemap: {scheme.url('/sitemap.xml')}\n")
     response = Response(body, mimetype="text/plain")
     response.cache_control.public = True
     response.cache_control.max_age = site().settings.cache_max_age_s

@@ -17,7 +17,8 @@ from collections import defaultdict
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template
 
-from publisher.core.iris import ONTOLOGY_GRAPH, VOCABULARY, graph_iri
+from publisher.core.iris import ONTOLOGY_GRAPH
+from publisher.core.scheme import Scheme
 from publisher.store.base import view
 from publisher.web import caching, documents, i18n
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, JSON, choose, not_acceptable
@@ -28,12 +29,12 @@ from publisher.web.site import site
 bp = Blueprint("ontology", __name__)
 
 _TERM = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,127}$")
-ONTOLOGY_DOC = "/def/ontology"
+ONTOLOGY_DOC = Scheme.term_path("ontology")
 CLASS_KINDS = {"http://www.w3.org/2002/07/owl#Class", "http://www.w3.org/2000/01/rdf-schema#Class"}
 
 
 def _ontology_graph() -> ox.NamedNode:
-    return ox.NamedNode(graph_iri(site().settings.base_iri, ONTOLOGY_GRAPH))
+    return ox.NamedNode(site().scheme().graph(ONTOLOGY_GRAPH))
 
 
 def ontology_terms() -> dict:
@@ -113,7 +114,7 @@ def shape_constraints(iri: str) -> list[dict]:
 
 
 def ontology_document(fmt, negotiated: bool) -> Response:
-    settings = site().settings
+    scheme = site().scheme()
     variant = documents.variant_of(ONTOLOGY_DOC, fmt)
     early = documents.not_modified(variant)
     if early is not None:
@@ -124,10 +125,10 @@ def ontology_document(fmt, negotiated: bool) -> Response:
             for q in site().store().query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
                                           default_graph=[_ontology_graph()])
         ]
-        response = Response(serialize(triples, fmt, settings.base_iri),
+        response = Response(serialize(triples, fmt, scheme),
                             content_type=fmt.content_type)
     else:
-        base = VOCABULARY
+        base = scheme.vocabulary
         terms = ontology_terms()
         if fmt is JSON:
             response = Response(
@@ -162,17 +163,19 @@ def term(name: str):
         return ontology_document(fmt, negotiated=False)
     if not _TERM.match(stem):
         return documents.not_found_response()
-    iri = VOCABULARY + stem
+    scheme = site().scheme()
+    iri = scheme.term(stem)
     if fmt is None:
         fmt = choose(DOCUMENT_FORMATS)
         if fmt is None:
             return not_acceptable(DOCUMENT_FORMATS)
         if not documents.describer().exists(iri):
             return documents.not_found_response(iri)
-        response = redirect(f"/def/{stem}.{fmt.ext if fmt is not HTML else 'html'}", code=303)
+        response = redirect(scheme.term_path(stem, fmt.ext if fmt is not HTML else "html"),
+                            code=303)
         response.vary.add("Accept")
         return caching.with_cors(response)
     return documents.document_response(
-        iri, fmt, f"/def/{stem}", ["term.html"],
+        iri, fmt, scheme.term_path(stem), ["term.html"],
         extra=lambda d, _describe: {"constraints": shape_constraints(d.iri)},
     )

@@ -1,12 +1,18 @@
 """/openapi.json: the HTTP interface described as OpenAPI 3.1 (DESIGN.md §3).
 
-Written by hand beside the routes it describes, one entry per path, so a change of a route
-and of its description land together; tests check that the described paths answer.
+The paths are generated from the application's routes (``app.url_map``), so the document
+lists every route and nothing else; what each route does is described here by endpoint
+(:data:`ROUTES`). A route without a description is still listed, with a bare summary,
+and a test fails on it. The server is the published generation's base IRI.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import re
+from dataclasses import dataclass, field
+
+from flask import Blueprint, current_app, jsonify
+from werkzeug.routing import Map
 
 from publisher.web import caching
 from publisher.web.site import site
@@ -59,10 +65,10 @@ def _json_ref(name):
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
 
 
-def _document(summary, json_schema, params):
+def _document(summary, json_schema):
     return {"get": {
         "summary": summary,
-        "parameters": [*params, ACCEPT, LANG, *INCOMING],
+        "parameters": [ACCEPT, LANG, *INCOMING],
         "responses": {
             "200": _resp("The document, in the negotiated (or extension's) format.",
                          {"text/html": {"schema": {"type": "string"}}, **RDF,
@@ -74,10 +80,10 @@ def _document(summary, json_schema, params):
     }}
 
 
-def _redirect(summary, params):
+def _redirect(summary):
     return {"get": {
         "summary": summary,
-        "parameters": [*params, ACCEPT],
+        "parameters": [ACCEPT],
         "responses": {
             "303": _resp("See Other: the document in the format chosen by Accept.",
                          headers={"Location": {"schema": {"type": "string"}},
@@ -94,11 +100,19 @@ def _simple(summary, content_type="application/json", params=(), extra=None):
     return {"get": {"summary": summary, "parameters": list(params), "responses": responses}}
 
 
-KIND = _param("type", "path", "The entity type segment of the IRI (project, organisation…).")
-SLUG = _param("slug", "path", "The entity's slug.")
-EXT = _param("ext", "path", "Format extension.",
-             {"type": "string", "enum": ["html", "ttl", "jsonld", "nt", "rdf", "json"]})
-TERM = _param("term", "path", "An ontology term's local name.")
+# Path parameters, by the name they have in a described path.
+PATH_PARAMS = {
+    "type": _param("type", "path", "The entity type segment of the IRI (project, "
+                   "organisation…)."),
+    "slug": _param("slug", "path", "The entity's slug."),
+    "ext": _param("ext", "path", "Format extension.",
+                  {"type": "string", "enum": ["html", "ttl", "jsonld", "nt", "rdf", "json"]}),
+    "term": _param("term", "path", "An ontology term's local name."),
+    "graph": _param("graph", "path", "A named graph's name (seed, wrs, rules…)."),
+    "file": _param("file", "path", "A dump's file name (listed in the catalogue)."),
+    "page": _param("page", "path", "Page number, from 0.", {"type": "integer", "minimum": 0}),
+    "n": _param("n", "path", "Sitemap page number, from 0.", {"type": "integer", "minimum": 0}),
+}
 SPARQL_QUERY = _param("query", "query", "A SPARQL 1.1 query.")
 
 LINK = {"type": "object", "required": ["iri", "label", "url"], "properties": {
@@ -173,8 +187,169 @@ BROWSE_PAGE = {"type": "object", "properties": {
     "next": {"type": ["string", "null"]}, "previous": {"type": ["string", "null"]}}}
 
 
-def document(base_iri: str) -> dict:
-    page = _param("page", "query", "Page number, from 1.", {"type": "integer", "minimum": 1})
+def _page():
+    return _param("page", "query", "Page number, from 1.", {"type": "integer", "minimum": 1})
+
+
+@dataclass(frozen=True)
+class Route:
+    """How one endpoint is described: its path item (operations by method), the OpenAPI
+    names of its rule's arguments, and other spellings of its last path segment (a
+    ``{slug}`` that also answers as ``{slug}.{ext}``) with their own path items."""
+
+    item: dict
+    names: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, dict] = field(default_factory=dict)
+
+
+_SPARQL = {
+    "get": {"summary": "SPARQL 1.1 Protocol query by GET; without a query, the "
+                       "service description or the query page.",
+            "parameters": [SPARQL_QUERY,
+                           _param("default-graph-uri", "query", "Default graph."),
+                           _param("named-graph-uri", "query", "Named graph."),
+                           _param("name", "query", "A named example query to run."),
+                           ACCEPT],
+            "responses": {"200": _resp("Results (JSON, XML, CSV, TSV) or a graph."),
+                          "400": _resp("Malformed query (the parser's message)."),
+                          "403": _resp("Updates are refused."),
+                          "406": _resp("No matching result format.")}},
+    "post": {"summary": "Query by POST (form or application/sparql-query).",
+             "requestBody": {"content": {
+                 "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                 "application/sparql-query": {"schema": {"type": "string"}}}},
+             "responses": {"200": _resp("Results or a graph."),
+                           "400": _resp("Malformed query."),
+                           "403": _resp("Updates are refused.")}},
+}
+_SEARCH_PARAMS = [_param("q", "query", "Search text.", example="usti"),
+                  _param("type", "query", "Type filter (repeatable).")]
+_FEED = "What changed, when: a Linked Data Event Stream (TREE/LDES)"
+
+ROUTES: dict[str, Route] = {
+    "pages.home": Route(_simple("Home page (HTML).", "text/html", [LANG])),
+    "pages.home_json": Route(_simple("The home page as JSON: counts, types, links.",
+                                     params=[LANG])),
+    "pages.thing": Route(_redirect("An entity IRI: 303 to its document."), {"kind": "type"}),
+    "pages.document": Route(
+        _document("The entity's document, negotiated (Content-Location names the variant).",
+                  "EntityPage"),
+        {"kind": "type", "name": "slug"},
+        {"{slug}.{ext}": _document("The entity's document in one format.", "EntityPage")}),
+    "ontology.ontology": Route(_document(
+        "The ontology: documentation (HTML, JSON) or its graph (RDF).", "EntityPage")),
+    "ontology.term": Route(
+        _redirect("An ontology term: 303 to /def/{term}.{ext}."), {"name": "term"},
+        {"{term}.{ext}": _document("An ontology term's document, with its SHACL constraints.",
+                                   "EntityPage"),
+         "ontology.{ext}": _document("The ontology in one format.", "EntityPage")}),
+    "graphs.graph": Route(
+        _document("A named graph: its source, confidence and triple count, negotiated.",
+                  "EntityPage"),
+        {"name": "graph"},
+        {"{graph}.{ext}": _document("A named graph's document in one format.", "EntityPage")}),
+    "browse.browse_index": Route(_simple("Every entity type with its count (HTML).",
+                                         "text/html", [LANG])),
+    "browse.browse_index_json": Route(_simple("Every entity type with its count.",
+                                              params=[LANG])),
+    "browse.browse_type": Route(
+        _simple("Entities of one type, by label, paged (HTML).", "text/html", [_page(), LANG]),
+        {"name": "type"},
+        {"{type}.json": {"get": {
+            "summary": "Entities of one type, by label, paged.",
+            "parameters": [_page(), LANG],
+            "responses": {"200": _resp("One page.", _json_ref("BrowsePage")),
+                          "404": _resp("Unknown type.")}}}}),
+    "browse.search": Route(_simple("Label search (HTML); accents and case folded.",
+                                   "text/html", [*_SEARCH_PARAMS, _page(), LANG])),
+    "browse.search_json": Route({"get": {
+        "summary": "Label search for autocomplete; accents and case folded.",
+        "parameters": [*_SEARCH_PARAMS,
+                       _param("limit", "query", "Results per page (1–100).", {"type": "integer"}),
+                       _page(), LANG],
+        "responses": {"200": _resp("Ranked results.", _json_ref("SearchResults"))}}}),
+    "openapi.openapi": Route(_simple("This document.")),
+    "sparql.endpoint": Route(_SPARQL),
+    "harvest.catalog_document": Route(_simple(
+        "DCAT-AP 3 catalogue (RDF by negotiation or extension, HTML for browsers).",
+        "text/turtle", [ACCEPT])),
+    "harvest.void_document": Route(_simple("VoID description of the dataset.", "text/turtle",
+                                           [ACCEPT])),
+    "harvest.dumps_index": Route(_simple(
+        "Complete dumps: N-Quads, Turtle, JSON-LD, N-Triples (gzip); sizes and checksums "
+        "in the catalogue.", "text/html")),
+    "harvest.dumps_checksums": Route(_simple("SHA-256 of every dump of the build.",
+                                             "text/plain")),
+    "harvest.dumps_latest": Route({"get": {
+        "summary": "302 Found to the immutable dump of the published build in one format.",
+        "responses": {"302": _resp("The dump's immutable URL in Location."),
+                      "404": _resp("No dump in that format.")}}}),
+    "harvest.dump_file": Route(_simple("One dump file: immutable, with byte ranges.",
+                                       "application/gzip"), {"name": "file"}),
+    "harvest.changes_root": Route(_simple(f"{_FEED}: the stream and its view.", "text/turtle",
+                                          [ACCEPT])),
+    "harvest.changes_page": Route(_simple(f"{_FEED}: one page of versions, oldest first.",
+                                          "text/turtle", [ACCEPT])),
+    "harvest.sitemap": Route(_simple("Sitemap for crawlers.", "application/xml")),
+    "harvest.sitemap_page": Route(_simple("One page of a large sitemap.", "application/xml")),
+    "harvest.robots": Route(_simple("Robots rules.", "text/plain")),
+    "ops.health": Route(_simple("Liveness: the process answers.")),
+    "ops.ready": Route({"get": {"summary": "Readiness: a published build is open.",
+                                "responses": {"200": _resp("Ready; names the generation."),
+                                              "503": _resp("No published build.")}}}),
+}
+# Routes that are not part of the interface: assets, and the endpoint's trailing-slash alias.
+UNLISTED = frozenset({"/static/<path:filename>", "/sparql/"})
+IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
+_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def _template(rule: str, names: dict[str, str]) -> str:
+    """A Werkzeug rule as an OpenAPI path template ("/doc/<kind>/<name>" → "/doc/{type}/{slug}")."""
+    return _ARGUMENT.sub(lambda m: "{" + names.get(m.group(1), m.group(1)) + "}", rule)
+
+
+def _with_path_params(template: str, item: dict, methods: set[str]) -> dict:
+    """The path item for the route's own methods, each listing the template's parameters."""
+    names = re.findall(r"\{(\w+)\}", template)
+    path_params = [PATH_PARAMS.get(n) or _param(n, "path", n) for n in names]
+    out = {}
+    for method, operation in item.items():
+        if method.upper() not in methods:
+            continue
+        out[method] = {**operation,
+                       "parameters": [*path_params, *operation.get("parameters", [])]}
+    return out
+
+
+def paths(url_map: Map) -> dict[str, dict]:
+    """Every route of the application as OpenAPI path items, in the map's order."""
+    found: dict[str, dict] = {}
+    for rule in url_map.iter_rules():
+        if rule.rule in UNLISTED:
+            continue
+        methods = set(rule.methods or ()) - IGNORED_METHODS
+        route = ROUTES.get(rule.endpoint) or Route(
+            {m.lower(): {"summary": rule.endpoint, "responses": {"200": _resp("Answered.")}}
+             for m in methods})
+        template = _template(rule.rule, route.names)
+        found[template] = _with_path_params(template, route.item, methods)
+        if route.forms:
+            last = template.rsplit("/", 1)
+            for spelling, item in route.forms.items():
+                form = f"{last[0]}/{spelling}"
+                found[form] = _with_path_params(form, item, methods)
+    return found
+
+
+def undescribed(url_map: Map) -> list[str]:
+    """The routes listed without a description of their own."""
+    return sorted(rule.rule for rule in url_map.iter_rules()
+                  if rule.rule not in UNLISTED and rule.endpoint not in ROUTES)
+
+
+def document(server: str, url_map: Map) -> dict:
+    """The OpenAPI document of the application's routes, served on ``server``."""
     return {
         "openapi": "3.1.0",
         "info": {
@@ -187,81 +362,8 @@ def document(base_iri: str) -> dict:
             "license": {"name": "CC BY 4.0",
                         "url": "https://creativecommons.org/licenses/by/4.0/"},
         },
-        "servers": [{"url": base_iri.rstrip("/")}],
-        "paths": {
-            "/": _simple("Home page (HTML).", "text/html", [LANG]),
-            "/index.json": _simple("The home page as JSON: counts, types, links.",
-                                   params=[LANG]),
-            "/id/{type}/{slug}": _redirect("An entity IRI: 303 to its document.", [KIND, SLUG]),
-            "/doc/{type}/{slug}": _document("The entity's document, negotiated "
-                                            "(Content-Location names the variant).",
-                                            "EntityPage", [KIND, SLUG]),
-            "/doc/{type}/{slug}.{ext}": _document("The entity's document in one format.",
-                                                  "EntityPage", [KIND, SLUG, EXT]),
-            "/def/": _document("The ontology: documentation (HTML, JSON) or its graph (RDF).",
-                               "EntityPage", []),
-            "/def/ontology.{ext}": _document("The ontology in one format.", "EntityPage",
-                                             [EXT]),
-            "/def/{term}": _redirect("An ontology term: 303 to /def/{term}.{ext}.", [TERM]),
-            "/def/{term}.{ext}": _document("An ontology term's document, with its SHACL "
-                                           "constraints.", "EntityPage", [TERM, EXT]),
-            "/browse": _simple("Every entity type with its count (HTML).", "text/html",
-                               [LANG]),
-            "/browse.json": _simple("Every entity type with its count.", params=[LANG]),
-            "/browse/{type}": _simple("Entities of one type, by label, paged (HTML).",
-                                      "text/html", [KIND, page, LANG]),
-            "/browse/{type}.json": {"get": {
-                "summary": "Entities of one type, by label, paged.",
-                "parameters": [KIND, page, LANG],
-                "responses": {"200": _resp("One page.", _json_ref("BrowsePage")),
-                              "404": _resp("Unknown type.")}}},
-            "/search": _simple("Label search (HTML); accents and case folded.", "text/html",
-                               [_param("q", "query", "Search text.", example="usti"),
-                                _param("type", "query", "Type filter (repeatable)."),
-                                page, LANG]),
-            "/search.json": {"get": {
-                "summary": "Label search for autocomplete; accents and case folded.",
-                "parameters": [_param("q", "query", "Search text.", example="usti"),
-                               _param("type", "query", "Type filter (repeatable)."),
-                               _param("limit", "query", "Results per page (1–100).",
-                                      {"type": "integer"}), page, LANG],
-                "responses": {"200": _resp("Ranked results.", _json_ref("SearchResults"))}}},
-            "/openapi.json": _simple("This document."),
-            "/sparql": {
-                "get": {"summary": "SPARQL 1.1 Protocol query by GET; without a query, the "
-                                   "service description or the query page.",
-                        "parameters": [SPARQL_QUERY,
-                                       _param("default-graph-uri", "query", "Default graph."),
-                                       _param("named-graph-uri", "query", "Named graph."),
-                                       ACCEPT],
-                        "responses": {"200": _resp("Results (JSON, XML, CSV, TSV) or a graph."),
-                                      "400": _resp("Malformed query (the parser's message)."),
-                                      "403": _resp("Updates are refused."),
-                                      "406": _resp("No matching result format.")}},
-                "post": {"summary": "Query by POST (form or application/sparql-query).",
-                         "requestBody": {"content": {
-                             "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
-                             "application/sparql-query": {"schema": {"type": "string"}}}},
-                         "responses": {"200": _resp("Results or a graph."),
-                                       "400": _resp("Malformed query."),
-                                       "403": _resp("Updates are refused.")}},
-            },
-            "/catalog": _simple("DCAT-AP 3 catalogue (RDF by negotiation, HTML for browsers).",
-                                "text/turtle", [ACCEPT]),
-            "/void": _simple("VoID description of the dataset.", "text/turtle", [ACCEPT]),
-            "/.well-known/void": _simple("VoID description (well-known location).",
-                                         "text/turtle", [ACCEPT]),
-            "/dumps/": _simple("Complete dumps: N-Quads, Turtle, JSON-LD, N-Triples (gzip); "
-                               "sizes and checksums in the catalogue.", "text/html"),
-            "/changes": _simple("What changed, when: a Linked Data Event Stream (TREE/LDES).",
-                                "text/turtle", [ACCEPT]),
-            "/sitemap.xml": _simple("Sitemap for crawlers.", "application/xml"),
-            "/robots.txt": _simple("Robots rules.", "text/plain"),
-            "/health": _simple("Liveness: the process answers."),
-            "/ready": {"get": {"summary": "Readiness: a published build is open.",
-                               "responses": {"200": _resp("Ready; names the generation."),
-                                             "503": _resp("No published build.")}}},
-        },
+        "servers": [{"url": server.rstrip("/")}],
+        "paths": paths(url_map),
         "components": {"schemas": {
             "EntityPage": ENTITY_PAGE, "Property": PROPERTY, "Value": VALUE, "Link": LINK,
             "SearchResults": SEARCH_RESULTS, "BrowsePage": BROWSE_PAGE,
@@ -272,7 +374,7 @@ def document(base_iri: str) -> dict:
 @bp.get("/openapi.json")
 def openapi():
     settings = site().settings
-    response = caching.with_cors(jsonify(document(settings.base_iri)))
+    response = caching.with_cors(jsonify(document(site().scheme().base, current_app.url_map)))
     response.cache_control.public = True
     response.cache_control.max_age = settings.cache_max_age_s
     return response

@@ -10,8 +10,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
 from publisher.artefacts.catalog import dataset_jsonld
-from publisher.core import urls
-from publisher.core.iris import entity_iri
+from publisher.core.scheme import Scheme, with_query
 from publisher.core.sparql import with_values
 from publisher.store.base import view
 from publisher.web import caching, documents
@@ -42,7 +41,7 @@ def page_not_found(_error):
 def thing(kind: str, slug: str):
     """The thing itself: 303 See Other to the document in the negotiated format."""
     try:
-        iri = entity_iri(site().settings.base_iri, kind, slug)
+        iri = site().scheme().entity(kind, slug)
     except ValueError:
         return documents.not_found_response()
     if not documents.describer().exists(iri):  # 404 at once, not a 303 to a 404
@@ -50,8 +49,8 @@ def thing(kind: str, slug: str):
     fmt = choose(DOCUMENT_FORMATS)
     if fmt is None:
         return not_acceptable(DOCUMENT_FORMATS)
-    target = urls.document_path(kind, slug, None if fmt is HTML else fmt.ext)
-    response = redirect(urls.with_query(target, **request.args.to_dict()), code=303)
+    target = Scheme.document_path(kind, slug, None if fmt is HTML else fmt.ext)
+    response = redirect(with_query(target, **request.args.to_dict()), code=303)
     response.vary.add("Accept")
     return caching.with_cors(response)
 
@@ -60,12 +59,12 @@ def thing(kind: str, slug: str):
 def document(kind: str, name: str):
     slug, fmt = split_extension(name)
     try:
-        iri = entity_iri(site().settings.base_iri, kind, slug)
+        iri = site().scheme().entity(kind, slug)
     except ValueError:
         return documents.not_found_response()
     templates = [f"kinds/{kind}.html", "entity.html"]
     return documents.document_response(
-        iri, fmt, urls.document_path(kind, slug), templates, extra=entity_extras
+        iri, fmt, Scheme.document_path(kind, slug), templates, extra=entity_extras
     )
 
 
@@ -126,11 +125,11 @@ def members_url(offset: int) -> str:
     args = {k: v for k, v in request.args.items() if k != "members"}
     if offset:
         args["members"] = str(offset)
-    return urls.with_query(request.path, **args) + "#members"
+    return with_query(request.path, **args) + "#members"
 
 
 ORG = "http://www.w3.org/ns/org#"
-IN_REGION = "def/inRegion"
+IN_REGION = "inRegion"
 
 
 def seat_rows(describe, root, subject: ox.NamedNode) -> list[dict]:
@@ -157,7 +156,7 @@ def seat_rows(describe, root, subject: ox.NamedNode) -> list[dict]:
         collaboration = row["collaboration"]
         if links(collaboration, ORG + "organization") <= limit:
             rows += seats_of("seats", collaboration)
-    in_region = site().settings.base_iri + IN_REGION
+    in_region = site().scheme().term(IN_REGION)
     if links(subject, in_region) and links(subject, in_region) <= limit:
         rows += store.select(with_values(view(root, "seats-in-region"), "focus", [subject]))
     return rows
@@ -234,7 +233,7 @@ def home_data() -> dict:
     manifest = site().manifest()
     types = [
         {"type": kind, "name": p.kind_name(kind), "count": entry["count"],
-         "url": f"/browse/{kind}"}
+         "url": Scheme.browse_path(kind)}
         for kind, entry in documents.display().types.items()
     ]
     projects, _total = documents.search_index().browse("project", 20, 0)
@@ -278,9 +277,10 @@ def home():
 def home_json():
     data = home_data()
     data.pop("title")
-    data["links"] = {"sparql": "/sparql", "catalog": "/catalog", "void": "/void",
-                     "dumps": "/dumps/", "search": "/search.json", "ontology": "/def/",
-                     "openapi": "/openapi.json"}
+    paths = site().scheme().paths()
+    data["links"] = {name: paths[name] for name in
+                     ("sparql", "catalog", "void", "dumps", "ontology", "openapi")}
+    data["links"]["search"] = paths["search"] + ".json"
     response = caching.with_cors(jsonify(data))
     response.vary.add("Accept-Language")
     return caching.cacheable(response, site().manifest(), "/index.json",

@@ -14,8 +14,8 @@ from markupsafe import Markup
 
 from publisher.artefacts.display import Display
 from publisher.artefacts.search_index import fold
-from publisher.core import urls
-from publisher.core.iris import PREFIXES, split_entity_iri
+from publisher.core.iris import PREFIXES
+from publisher.core.scheme import Scheme
 from publisher.serve.describe import Description, Value
 from publisher.web.i18n import pick_label, t
 
@@ -84,8 +84,8 @@ def humanise(iri: str) -> str:
 class Presenter:
     """Everything a page needs to name and link things, in one language."""
 
-    def __init__(self, base_iri: str, display: Display, lang: str):
-        self.base_iri = base_iri
+    def __init__(self, scheme: Scheme, display: Display, lang: str):
+        self.scheme = scheme
         self.display = display
         self.lang = lang
 
@@ -100,10 +100,10 @@ class Presenter:
         return ""
 
     def href(self, iri: str) -> str:
-        return urls.link_for(self.base_iri, iri)
+        return self.scheme.link_for(iri)
 
     def is_local(self, iri: str) -> bool:
-        return iri.startswith(self.base_iri)
+        return self.scheme.is_ours(iri)
 
     def property_name(self, predicate: str, types: list[str]) -> str:
         names = self.display.property_names(predicate, types)
@@ -122,7 +122,7 @@ class Presenter:
             return named
         for cls in self.display.types.get(kind, {}).get("classes", []):
             labels = self.display.terms.get(cls, {}).get("labels")
-            if labels and cls.startswith(self.base_iri + "def/"):
+            if labels and self.scheme.is_vocabulary(cls):
                 return pick_label(labels, self.lang)
         for cls in self.display.types.get(kind, {}).get("classes", []):
             labels = self.display.terms.get(cls, {}).get("labels")
@@ -149,7 +149,7 @@ class Presenter:
         """How far a value can be trusted: its surest source, capped by a confidence flag
         the value itself carries (a low-confidence amount or membership)."""
         level = best(self.display.confidence(g) for g in value.sources)
-        flag = self.base_iri + "def/confidence"
+        flag = self.scheme.term("confidence")
         for prop in value.properties:
             if prop.predicate == flag:
                 flags = [child.value.rsplit("/", 1)[-1] for child in prop.values]
@@ -157,7 +157,7 @@ class Presenter:
         return level
 
     def kind_of(self, iri: str) -> str | None:
-        split = split_entity_iri(self.base_iri, iri)
+        split = self.scheme.split_entity(iri)
         return split[0] if split else None
 
     def value_text(self, value: Value) -> str:

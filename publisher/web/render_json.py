@@ -18,7 +18,7 @@ Shape (documented as ``EntityPage`` in /openapi.json)::
 
 from __future__ import annotations
 
-from publisher.core import urls
+from publisher.core.scheme import with_query
 from publisher.serve.describe import Description, Incoming, Value
 from publisher.web.present import Presenter
 
@@ -61,7 +61,7 @@ def incoming_json(p: Presenter, block: Incoming, page_path: str) -> dict:
         "count": block.count,
         "offset": block.offset,
         "items": [link(p, item.value, item.labels) for item in block.items],
-        "next": urls.with_query(page_path, incoming=block.predicate, offset=next_offset)
+        "next": with_query(page_path, incoming=block.predicate, offset=next_offset)
         if next_offset is not None else None,
     }
 

@@ -2,7 +2,8 @@
 
 It names the endpoint, the query language, every result format, the union default graph
 and the dataset: the default graph and each named graph with its size, read from the
-published generation's manifest. VoID and the catalogue link to :func:`service_iri`.
+published generation's manifest. The endpoint is named by the scheme of the generation
+(its manifest's base IRI), so a build on another base is described as it was built.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from publisher.core.iris import PREFIXES
+from publisher.core.scheme import Scheme
 
 SD = PREFIXES["sd"]
 VOID = PREFIXES["void"]
@@ -23,28 +25,18 @@ RESULT_FORMAT_IRIS = (
 )
 
 
-def endpoint_iri(base_iri: str) -> str:
-    """The endpoint's public IRI (minted from the base, never from a request)."""
-    return f"{base_iri}sparql"
-
-
-def service_iri(base_iri: str) -> str:
-    """The IRI of the service itself, for VoID (void:sparqlEndpoint is the endpoint)."""
-    return f"{endpoint_iri(base_iri)}#service"
-
-
 def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def describe(base_iri: str, manifest: dict, allowlist: tuple[str, ...] = ()) -> list[ox.Triple]:
+def describe(scheme: Scheme, manifest: dict, allowlist: tuple[str, ...] = ()) -> list[ox.Triple]:
     """The service description as triples."""
-    service = ox.NamedNode(service_iri(base_iri))
+    service = ox.NamedNode(scheme.service)
     dataset, default_graph = ox.BlankNode(), ox.BlankNode()
     stats = manifest.get("stats", {})
     triples = [
         ox.Triple(service, RDF_TYPE, _sd("Service")),
-        ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint_iri(base_iri))),
+        ox.Triple(service, _sd("endpoint"), ox.NamedNode(scheme.endpoint)),
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
         ox.Triple(service, _sd("defaultEntailmentRegime"),

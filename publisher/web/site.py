@@ -13,6 +13,7 @@ from flask import current_app, g, has_request_context
 
 from publisher.core.config import Settings
 from publisher.core.generation import Generation, Generations, NoPublishedGenerationError
+from publisher.core.scheme import Scheme
 from publisher.store.backends import open_store
 from publisher.store.base import QueryStore
 
@@ -25,6 +26,7 @@ class Site:
         self._store: QueryStore | None = None
         self._pointer: str | None = None
         self._manifest: dict | None = None
+        self._scheme: Scheme | None = None
 
     def _read_pointer(self) -> str:
         try:
@@ -58,6 +60,15 @@ class Site:
         """The published generation's manifest (statistics, timings), read once."""
         self.store()
         return self._manifest
+
+    def scheme(self) -> Scheme:
+        """The IRI scheme of the published generation: a build is served on the base it
+        was built on (its manifest's base_iri), whatever the serve-time setting says."""
+        base = self.manifest().get("base_iri") or self.settings.base_iri
+        cached = self._scheme
+        if cached is None or cached.base != base:
+            cached = self._scheme = Scheme(base)
+        return cached
 
 
 def _note_generation(generation_id: str) -> None:

@@ -10,7 +10,7 @@ from publisher.build import catalog_check
 from publisher.build.pipeline import build
 from publisher.core.config import load_settings
 from publisher.core.generation import Generations
-from publisher.core.iris import graph_iri
+from publisher.core.scheme import Scheme
 from tests.harvest_fixtures import REPO
 
 BASE = "https://data.clusterscord.eu/"
@@ -84,7 +84,7 @@ def test_every_dump_is_a_distribution_with_its_size_checksum_and_licence(publish
 def test_computed_catalogue_is_queryable_in_its_own_named_graph(published):
     settings, generation = published
     store = ox.Store.read_only(str(generation.store_path))
-    graph = ox.NamedNode(graph_iri(settings.base_iri, catalog.BUILD_GRAPH))
+    graph = ox.NamedNode(Scheme(settings.base_iri).graph(catalog.BUILD_GRAPH))
     rows = list(store.query(
         "SELECT ?g (COUNT(?d) AS ?n) WHERE { GRAPH ?g { ?ds dcat:distribution ?d } } GROUP BY ?g",
         prefixes={"dcat": DCAT}, substitutions={ox.Variable("g"): graph}))

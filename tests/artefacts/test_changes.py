@@ -11,6 +11,7 @@ from publisher.artefacts import changes
 from publisher.build.pipeline import build
 from publisher.core.config import load_settings
 from publisher.core.generation import Generations
+from publisher.core.scheme import Scheme
 from tests import mini_project
 from tests.harvest_fixtures import NPM_BIN, free_port, settings_at, with_catalog
 from tests.live import serving
@@ -90,10 +91,10 @@ def test_hash_covers_nested_blank_node_structures():
     outer, inner = ox.BlankNode(), ox.BlankNode()
     store.extend([ox.Quad(thing, p, outer, graph), ox.Quad(outer, p, inner, graph),
                   ox.Quad(inner, p, ox.Literal("1"), graph)])
-    before = changes.entity_hashes(store, "https://data.clusterscord.eu/")
+    before = changes.entity_hashes(store, Scheme("https://data.clusterscord.eu/"))
     store.remove(ox.Quad(inner, p, ox.Literal("1"), graph))
     store.add(ox.Quad(inner, p, ox.Literal("2"), graph))
-    after = changes.entity_hashes(store, "https://data.clusterscord.eu/")
+    after = changes.entity_hashes(store, Scheme("https://data.clusterscord.eu/"))
     assert changes.compare(before, after) == [(BASE + "x", "changed")]
 
 

@@ -13,7 +13,7 @@ from publisher.artefacts.catalog import BUILD_GRAPH
 from publisher.build.pipeline import build
 from publisher.core.config import load_settings
 from publisher.core.generation import Generations
-from publisher.core.iris import graph_iri
+from publisher.core.scheme import Scheme
 from tests.harvest_fixtures import REPO
 
 
@@ -27,7 +27,7 @@ def published(tmp_path_factory):
 def published_quads(settings, generation) -> set[ox.Quad]:
     """The store's quads, less the graph that describes the dumps themselves."""
     store = ox.Store.read_only(str(generation.store_path))
-    build_graph = ox.NamedNode(graph_iri(settings.base_iri, BUILD_GRAPH))
+    build_graph = ox.NamedNode(Scheme(settings.base_iri).graph(BUILD_GRAPH))
     return {q for q in store if q.graph_name != build_graph}
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from publisher.artefacts import incoming_counts
 from publisher.artefacts.display import Display
-from publisher.core.iris import RULES_GRAPH, graph_iri
+from publisher.core.iris import RULES_GRAPH
+from publisher.core.scheme import Scheme
 from publisher.serve.describe import Describer
 
 BASE = "https://data.clusterscord.eu/"
@@ -43,7 +44,7 @@ def test_counts_cover_only_iris_under_the_base(counts):
 
 def test_descriptions_with_materialised_counts_equal_those_counted_live(built, store, counts):
     display = Display.load(built.generation.display_path)
-    derived = frozenset({graph_iri(BASE, RULES_GRAPH)})
+    derived = frozenset({Scheme(BASE).graph(RULES_GRAPH)})
     fast = Describer(store, display, built.settings.root, 5, derived, counts)
     slow = Describer(store, display, built.settings.root, 5, derived)
     for iri in HUBS:

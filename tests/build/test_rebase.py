@@ -14,6 +14,7 @@ from publisher.artefacts import named_queries
 from publisher.build.pipeline import build
 from publisher.core.config import load_settings
 from publisher.core.iris import SOURCE_BASE, VOCABULARY
+from publisher.core.scheme import Scheme
 from publisher.store.oxigraph import OxigraphStore
 from tests.conftest import ROOT
 from tests.live import serving
@@ -55,7 +56,7 @@ def test_rules_derive_links_between_rebased_entities(rebased):
 
 def test_every_named_query_answers_on_the_rebased_store(rebased):
     settings, store = rebased
-    for query in named_queries.load_all(settings.root, settings.base_iri):
+    for query in named_queries.load_all(settings.root, Scheme(settings.base_iri)):
         assert SOURCE_BASE + "id/" not in query.text, query.name
         result = store.raw.query(query.text, use_default_graph_as_union=True)
         if isinstance(result, ox.QuerySolutions):

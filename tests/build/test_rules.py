@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from publisher.build.sources import load_sources
+from publisher.core.scheme import Scheme
 
 BASE = "https://data.clusterscord.eu/"
 RULES = f"<{BASE}graph/rules>"
@@ -92,7 +93,7 @@ def test_every_rdfs_label_of_an_entity_comes_from_a_pref_label(store):
 
 
 def test_no_rule_writes_into_a_source_graph(built, store):
-    sources = load_sources(built.settings.root, built.settings.base_iri)
+    sources = load_sources(built.settings.root, Scheme(built.settings.base_iri))
     expected = Counter()
     seen = set()
     for quad in sources.quads:

@@ -12,6 +12,9 @@ from publisher.build.shacl_sparql import UnsupportedShapes, unsupported, validat
 from publisher.build.sources import load_shapes, load_sources
 from publisher.build.validate import validate
 from publisher.core.iris import SOURCE_BASE
+from publisher.core.scheme import Scheme
+
+SOURCE = Scheme(SOURCE_BASE)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,8 +93,8 @@ def _key(result) -> tuple:
 
 
 def _both(root: Path):
-    sources = load_sources(root, SOURCE_BASE)
-    shapes = load_shapes(root, SOURCE_BASE)
+    sources = load_sources(root, SOURCE)
+    shapes = load_shapes(root, SOURCE)
     expected = validate(sources, shapes)
     store = ox.Store()
     store.bulk_extend(sources.quads)
@@ -137,7 +140,7 @@ def test_unsupported_features_are_named_and_refused(tmp_path):
         "sh:or ( [ sh:datatype xsd:string ] [ sh:datatype xsd:integer ] ) .\n"
     )
     root = _write_project(tmp_path, shapes, DATA)
-    quads = load_shapes(root, SOURCE_BASE)
+    quads = load_shapes(root, SOURCE)
     assert unsupported(quads) == ["sh:or"]
     with pytest.raises(UnsupportedShapes, match="sh:or"):
         validate_store(ox.Store(), quads)
@@ -169,7 +172,7 @@ BROKEN = ROOT / "tests" / "fixtures" / "broken"
 
 @pytest.fixture(scope="module")
 def real_project():
-    return load_sources(ROOT, SOURCE_BASE), load_shapes(ROOT, SOURCE_BASE)
+    return load_sources(ROOT, SOURCE), load_shapes(ROOT, SOURCE)
 
 
 @pytest.mark.parametrize("case", [None, *sorted(p.stem for p in BROKEN.glob("*.trig"))])
@@ -181,7 +184,7 @@ def test_project_shapes_on_real_data_and_each_broken_fixture_report_as_pyshacl(r
 
     sources, shapes = real_project
     if case is not None:
-        extra = parse_file(BROKEN / f"{case}.trig", SOURCE_BASE)
+        extra = parse_file(BROKEN / f"{case}.trig", SOURCE)
         sources = replace(sources, quads=[*sources.quads, *extra])
     expected = validate(sources, shapes)
     store = ox.Store()

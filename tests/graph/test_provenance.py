@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from publisher.build import rules
 from publisher.build.sources import load_sources
+from publisher.core.scheme import Scheme
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://data.clusterscord.eu/"
@@ -34,13 +35,13 @@ def key(subject, predicate, obj) -> tuple:
 
 def high_only_derivation() -> set[tuple]:
     """What the rules derive from the graphs declared high and nothing else."""
-    sources = load_sources(ROOT, BASE)
+    sources = load_sources(ROOT, Scheme(BASE))
     levels = declared_confidence(sources.quads)
     store = ox.Store()
     store.extend(q for q in sources.quads
                  if isinstance(q.graph_name, ox.NamedNode)
                  and levels.get(q.graph_name.value) == "high")
-    rules.apply(ROOT, BASE, store)
+    rules.apply(ROOT, Scheme(BASE), store)
     return {key(q.subject, q.predicate, q.object) for q in store
             if isinstance(q.graph_name, ox.NamedNode)
             and q.graph_name.value.startswith(f"{BASE}graph/rules")}
@@ -101,7 +102,7 @@ def test_a_medium_premise_gives_a_medium_derived_triple():
                       ox.NamedNode(f"{BASE}graph/provenance")))
     store.add(ox.Quad(thing, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
                       label, graph))
-    rules.apply(ROOT, BASE, store)
+    rules.apply(ROOT, Scheme(BASE), store)
     rdfs_label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     placed = {q.graph_name.value.rsplit("/", 1)[1]
               for q in store.quads_for_pattern(thing, rdfs_label, label, None)}

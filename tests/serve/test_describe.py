@@ -6,7 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from publisher.artefacts.display import Display
-from publisher.core.iris import RULES_GRAPH, graph_iri
+from publisher.core.iris import RULES_GRAPH
+from publisher.core.scheme import Scheme
 from publisher.serve.describe import Describer
 
 BASE = "https://data.clusterscord.eu/"
@@ -16,8 +17,8 @@ PROJECT = BASE + "id/project/clusters-cord"
 @pytest.fixture(scope="module")
 def describer(built, store):
     display = Display.load(built.generation.display_path)
-    derived = frozenset({graph_iri(BASE, RULES_GRAPH)})
-    return Describer(store, display, built.settings.root, page_size=5, derived_graphs=derived)
+    derived = frozenset({Scheme(BASE).graph(RULES_GRAPH)})
+    return Describer(store, display, page_size=5, derived_graphs=derived)
 
 
 def test_unknown_iri_has_no_description(describer):

@@ -14,7 +14,7 @@ from publisher.artefacts import changes
 from publisher.artefacts.catalog import BUILD_GRAPH
 from publisher.build.pipeline import build
 from publisher.core.generation import Generations
-from publisher.core.iris import graph_iri, split_entity_iri
+from publisher.core.scheme import Scheme
 from tests.harvest_fixtures import REPO, free_port, settings_at
 from tests.live import serving
 
@@ -65,7 +65,7 @@ def test_harvester_follows_every_distribution_verifies_it_and_loads_the_nquads(s
     harvested = ox.Store()
     harvested.bulk_extend(ox.parse(gzip.decompress(nquads), format=ox.RdfFormat.N_QUADS))
     published = ox.Store.read_only(str(generation.store_path))
-    build_graph = ox.NamedNode(graph_iri(settings.base_iri, BUILD_GRAPH))
+    build_graph = ox.NamedNode(Scheme(settings.base_iri).graph(BUILD_GRAPH))
     assert set(harvested) == {q for q in published if q.graph_name != build_graph}
 
 
@@ -138,7 +138,7 @@ def test_sitemap_lists_every_entity_document_with_its_last_change(site):
     settings, generation, url = site
     body = requests.get(url + "/sitemap.xml", timeout=30).text
     locations = re.findall(r"<loc>([^<]+)</loc>", body)
-    entities = {split_entity_iri(settings.base_iri, iri)
+    entities = {Scheme(settings.base_iri).split_entity(iri)
                 for iri in changes.read(generation.changes_path).hashes}
     assert len(locations) == len(entities) == generation.manifest()["stats"]["entities"]
     assert all(loc.startswith(url + "/doc/") for loc in locations)
