@@ -13,10 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 VENDOR := publisher/web/static/vendor/.built
-$(VENDOR): package.json package-lock.json scripts/vendor_assets.py $(STAMP)
+$(VENDOR): package.json package-lock.json scripts/vendor_assets.py publisher/web/compress.py $(STAMP)
 	npm ci --no-audit --no-fund
-	$(BIN)/python scripts/vendor_assets.py
 	mkdir -p publisher/web/static/vendor/yasgui && cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css publisher/web/static/vendor/yasgui/
+	$(BIN)/python scripts/vendor_assets.py
 	touch $(VENDOR)
 
 setup: $(STAMP) $(VENDOR)

@@ -3,8 +3,10 @@
 Reads ``node_modules/world-atlas/countries-50m.json`` (TopoJSON), keeps the countries
 around Central Europe, projects them with the site's own map projection, simplifies them
 and writes ``publisher/web/static/vendor/central-europe.svg`` (git-ignored; produced by
-``make setup``), which map pages draw under their seat markers. Nothing is fetched at run
-time.
+``make setup``), which map pages draw under their seat markers. Then every text file of
+the static folder (the YASGUI bundle, stylesheets, scripts, the outlines) is compressed
+once, beside itself, as ``.br`` and ``.gz`` (git-ignored), for clients that accept them.
+Nothing is fetched at run time.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from publisher.web import seatmap  # noqa: E402
+from publisher.web.compress import precompress  # noqa: E402
+
+STATIC = ROOT / "publisher" / "web" / "static"
 
 ATLAS = ROOT / "node_modules" / "world-atlas" / "countries-50m.json"
 MARGIN = 2.0  # degrees around the map kept, so outlines run off the edge cleanly
@@ -116,6 +121,8 @@ def main() -> int:
     seatmap.OUTLINES.write_text(svg(countries), encoding="utf-8")
     size = seatmap.OUTLINES.stat().st_size
     print(f"wrote {len(countries)} country outlines ({size // 1024} KiB)")
+    written = precompress(STATIC)
+    print(f"compressed {len(written) // 2} static files (.br and .gz beside each)")
     return 0
 
 

@@ -6,8 +6,9 @@ once per generation and variant and the cache keeps the compressed body. Text an
 compressed as they stream; every compressible answer says ``Vary: Accept-Encoding``.
 Static files are compressed once at setup (``scripts/vendor_assets.py`` writes ``.br``
 and ``.gz`` beside them) and served from those files. Never compressed: a ``Range``
-answer, an answer that already has a ``Content-Encoding`` (the gzipped dumps are
-``application/gzip``, not text), an answer marked ``no-transform``. A compressed answer's
+answer, an answer that already has a ``Content-Encoding``, an answer marked
+``no-transform``, and the dumps (immutable files with their published size and checksum;
+the big ones are gzip files already). A compressed answer's
 ETag becomes weak (the bytes differ, the representation does not), so the validators a
 client holds still match.
 """
@@ -82,15 +83,19 @@ class _Stream:
 class Compressor:
     """WSGI middleware: compress what is worth it, for clients that accept it."""
 
-    def __init__(self, app, static_folder: str | Path, static_prefix: str = "/static/"):
+    def __init__(self, app, static_folder: str | Path, static_prefix: str = "/static/",
+                 never: tuple[str, ...] = ("/dumps/",)):
         self.app = app
+        self.never = never
         self.static_folder = Path(static_folder)
         self.static_prefix = static_prefix
 
     def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(self.never):
+            return self.app(environ, start_response)
         coding = choose_coding(environ.get("HTTP_ACCEPT_ENCODING", ""))
         ranged = "HTTP_RANGE" in environ
-        path = environ.get("PATH_INFO", "")
         head = environ.get("REQUEST_METHOD") == "HEAD"
         state: dict = {}
 

@@ -4,11 +4,13 @@ A SPARQL query of up to ``max_query_chars`` characters must work in a GET (SPARQ
 and rdflib send GET by default). Percent-encoded, a character takes up to 12 bytes (four
 UTF-8 bytes, each as ``%XX``), so the request target may be :func:`request_target_bytes`
 long. gunicorn caps its own request-line limit at 8,190 bytes, so it runs without one
-(``limit_request_line = 0``) and the application answers 414 past the limit; granian's
-buffer for a request head is sized to hold it. Either way the 414 is the project's own,
-with the usual security and CORS headers. gunicorn's own error answers (a malformed
-request line or header, which never reach the application) get those headers too, from
-:class:`HeaderedWorker`.
+(``limit_request_line = 0``) and the application answers 414 past the limit, in its own
+words with the usual security and CORS headers. granian's buffer for a request head is
+sized from the same limit, but its HTTP library (hyper) holds a URI's length in 16 bits:
+past ``GRANIAN_URI_BYTES`` it answers a bare 414 itself, so under granian a GET carries
+a query of about 45,000 characters (percent-encoded SPARQL), and a longer one goes by POST.
+gunicorn's own error answers (a malformed request line or header, which never reach the
+application) get the security and CORS headers too, from :class:`HeaderedWorker`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ BYTES_PER_CHAR = 12
 TARGET_SLACK_BYTES = 8192
 # Room for the request headers in granian's head buffer (gunicorn limits them itself).
 HEADER_BYTES = 64 * 1024
+# The longest request target granian's HTTP library accepts (http::Uri, u16::MAX - 1).
+GRANIAN_URI_BYTES = 65_534
 
 
 def request_target_bytes(settings: Settings) -> int:
