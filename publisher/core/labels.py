@@ -11,6 +11,8 @@ LABEL_PREDICATES = (
     "http://www.w3.org/2006/vcard/ns#fn",
     "http://www.w3.org/2004/02/skos/core#altLabel",
     "http://www.w3.org/2004/02/skos/core#notation",
+    # the name the application profile gives a reused term (we label only what we own)
+    "http://www.w3.org/ns/shacl#name",
 )
 LABEL_RANK = {iri: rank for rank, iri in enumerate(LABEL_PREDICATES)}
 

@@ -29,3 +29,18 @@ def test_own_classes_specialise_the_reused_vocabularies():
     assert parent["Cluster"] == "http://www.w3.org/ns/org#FormalOrganization"
     assert parent["MetaCluster"] == "http://www.w3.org/ns/org#OrganizationalCollaboration"
     assert parent["WorkPackage"] == "http://schema.org/Project"
+
+
+def test_no_label_on_a_term_we_do_not_own_and_every_reused_term_is_named():
+    """Reused terms get an sh:name from the application profile, never an rdfs:label."""
+    graph = rdflib.Graph().parse(ROOT / "ontology" / "clusterscord.ttl", format="turtle")
+    foreign = sorted(str(s) for s in graph.subjects(RDFS.label, None)
+                     if isinstance(s, rdflib.URIRef) and not str(s).startswith(CC))
+    assert foreign == []
+    reused = {s for kind in KINDS for s in graph.subjects(RDF.type, kind)
+              if not str(s).startswith(CC)}
+    assert len(reused) >= 40
+    name = rdflib.URIRef("http://www.w3.org/ns/shacl#name")
+    unnamed = sorted(str(s) for s in reused
+                     if {o.language for o in graph.objects(s, name)} < {"en", "cs"})
+    assert unnamed == []
