@@ -1,40 +1,50 @@
-// Enhance the query page with the YASGUI editor (served from this site; no CDN).
-// Without this script, or if YASGUI fails to load, the plain form and table still work.
+// Enhance the query page with the YASQE editor of YASGUI (served from this site; no CDN).
+// The editor replaces the textarea inside the same form: the query still runs on the server,
+// whose answer is the page's own table (labels beside IRIs, in the page's language, and
+// accessible), so YASGUI's English-only result view is not used. Without this script, or if
+// the editor fails to load, the plain form works the same.
 (function () {
   "use strict";
-  var holder = document.getElementById("yasgui");
   var form = document.getElementById("sparql-form");
   var textarea = document.getElementById("query");
-  if (!holder || !form || !textarea || typeof window.Yasgui !== "function") {
+  var holder = document.getElementById("yasqe");
+  if (!form || !textarea || !holder || typeof window.Yasqe !== "function") {
     return;
   }
-  var endpoint = new URL(holder.dataset.endpoint, window.location.href).href;
-  var yasgui;
+  var yasqe;
   holder.hidden = false;  // CodeMirror measures its box: show the holder before it starts
   try {
-    yasgui = new window.Yasgui(holder, {
-      requestConfig: { endpoint: endpoint, method: "POST" },
-      copyEndpointOnNewTab: false,
-      endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    yasqe = new window.Yasqe(holder, {
+      value: textarea.value,
       persistenceId: null,
-      populateFromUrl: false,
-      autofocus: false,
-      yasqe: { autocompleters: ["prefixes", "variables"] },
+      showQueryButton: false,
+      resizeable: false,
+      autocompleters: ["prefixes", "variables"],
+      viewportMargin: Infinity,
     });
   } catch (error) {
-    console.error("YASGUI could not start; the plain form stays", error);
+    console.error("The query editor could not start; the plain form stays", error);
     holder.hidden = true;
     return;
   }
-  var tab = yasgui.getTab();
-  tab.setQuery(textarea.value);
-  form.hidden = true;
+  var input = yasqe.getInputField();
+  var label = document.querySelector("label[for='query']");
+  input.id = "query-editor";
+  if (label) {
+    label.setAttribute("for", input.id);
+    input.setAttribute("aria-label", label.textContent);
+  }
+  textarea.hidden = true;
+  textarea.required = false;
   document.documentElement.classList.add("sparql-enhanced");
-  var results = document.getElementById("results");
-  if (results) {
-    results.hidden = true;
-  }
-  if (holder.dataset.autorun === "true") {
-    tab.query();
-  }
+  form.addEventListener("submit", function () {
+    textarea.value = yasqe.getValue();
+  });
+  yasqe.on("keydown", function (_editor, event) {
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+      event.preventDefault();
+      textarea.value = yasqe.getValue();
+      form.requestSubmit();
+    }
+  });
 })();
