@@ -48,10 +48,11 @@ def executable() -> str:
 
 
 @contextlib.contextmanager
-def running(location: Path, nodes: list[str], **options):
-    """nginx proxying to nodes (``host:port``); yields its base URL."""
+def running(location: Path, nodes: list[str], port: int | None = None, **options):
+    """nginx proxying to nodes (``host:port``) on port (default: a free one); yields its
+    base URL."""
     binary = executable()
-    port = free_port()
+    port = port or free_port()
     # Started as root, nginx switches its workers to a user; root keeps the temporary
     # folders (which only their owner may enter) reachable.
     user = getpass.getuser() if os.geteuid() == 0 else None

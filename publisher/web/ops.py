@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from publisher.core.generation import NoPublishedGenerationError
+from publisher.store import nodes
 from publisher.web.site import site
 
 bp = Blueprint("ops", __name__)
@@ -29,4 +30,5 @@ def ready():
         built_at=manifest["built_at"],
         triples=manifest["stats"]["triples"],
         backend=site().settings.backend,
+        nodes=nodes.report(site().settings),
     )

@@ -14,6 +14,7 @@ from flask import current_app, g, has_request_context
 from publisher.core.config import Settings
 from publisher.core.generation import Generation, Generations, NoPublishedGenerationError
 from publisher.core.scheme import Scheme
+from publisher.store import nodes
 from publisher.store.backends import open_store
 from publisher.store.base import QueryStore
 
@@ -26,6 +27,7 @@ class Site:
         self._store: QueryStore | None = None
         self._pointer: str | None = None
         self._manifest: dict | None = None
+        self._manifests: dict[str, dict] = {}
         self._scheme: Scheme | None = None
 
     def _read_pointer(self) -> str:
@@ -37,7 +39,21 @@ class Site:
             ) from exc
 
     def store(self) -> QueryStore:
-        """The store of the published generation (reopened after a new build)."""
+        """The store of the published generation (reopened after a new build).
+
+        Within a request it is always the same one: a build published meanwhile is
+        answered from by the next request, never halfway through this one (several web
+        nodes sharing a remote store rely on it).
+        """
+        if has_request_context() and "clusterscord_store" in g:
+            return g.clusterscord_store
+        store = self._current()
+        if has_request_context():
+            g.clusterscord_store = store
+        nodes.beat(self.settings, store.generation.id)
+        return store
+
+    def _current(self) -> QueryStore:
         pointer = self._read_pointer()
         if self._store is not None and pointer == self._pointer:
             _note_generation(self._store.generation.id)
@@ -47,6 +63,7 @@ class Site:
                 generation = self.generations.current()
                 store = open_store(self.settings, generation)
                 self._manifest = generation.manifest()
+                self._manifests = {generation.id: self._manifest}
                 old, self._store, self._pointer = self._store, store, pointer
                 if old is not None:
                     old.close()
@@ -58,8 +75,9 @@ class Site:
 
     def manifest(self) -> dict:
         """The published generation's manifest (statistics, timings), read once."""
-        self.store()
-        return self._manifest
+        store = self.store()
+        found = self._manifests.get(store.generation.id)
+        return found if found is not None else store.generation.manifest()
 
     def scheme(self) -> Scheme:
         """The IRI scheme of the published generation: a build is served on the base it

@@ -13,7 +13,7 @@ from publisher.core.config import load_settings
 from publisher.core.generation import Generations
 from publisher.store.backends import open_store
 from publisher.store.oxigraph import OxigraphStore
-from publisher.store.remote import STAGING, RemoteStore, bind, where_group
+from publisher.store.remote import RemoteStore, bind, generation_of, where_group
 from tests import mini_project, oxigraph_server
 from tests.live import serving
 
@@ -90,17 +90,24 @@ def test_malformed_query_raises_syntax_error_like_the_embedded_store(remote):
         open_store(remote).query("SELECT ?x WHERE { ?x ")
 
 
-def test_rebuild_switches_remote_graphs_and_leaves_no_staging(remote):
+def test_rebuild_loads_the_new_generation_beside_the_served_one(remote):
+    before = Generations(remote.var).current().id
     data = remote.root / "data" / "things.trig"
     data.write_text(data.read_text().replace("graph/seed", "graph/renamed").replace(
         '"3"^^xsd:integer', '"5"^^xsd:integer'))
-    build(remote)
-    graphs = _remote_graphs(remote)
-    assert "https://data.clusterscord.eu/graph/renamed" in graphs
-    assert "https://data.clusterscord.eu/graph/seed" not in graphs
-    assert not [g for g in graphs if g.startswith(STAGING)]
+    after = build(remote).id
+    stored = {}
+    for name in _remote_graphs(remote):
+        generation, graph = generation_of(name) or ("", name)
+        stored.setdefault(generation, set()).add(graph)
+    assert set(stored) == {before, after}  # the previous one stays for the grace period
+    assert "https://data.clusterscord.eu/graph/renamed" in stored[after]
+    assert "https://data.clusterscord.eu/graph/seed" not in stored[after]
+    assert "https://data.clusterscord.eu/graph/seed" in stored[before]
     store = open_store(remote)
     assert store.ask("ASK { ?entity cc:size 5 }", entity=THING_A)
+    assert {row["g"].value for row in store.select(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")} == stored[after]
 
 
 def test_refused_build_leaves_the_remote_store_answering_as_before(remote):
