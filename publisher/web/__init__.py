@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from publisher.core import urls
 from publisher.core.config import Settings
 from publisher.core.generation import NoPublishedGenerationError
+from publisher.core.scheme import with_query
 from publisher.web import i18n
 from publisher.web.site import Site
 
@@ -65,7 +65,7 @@ def create_app(settings: Settings) -> Flask:
         return {
             "lang": lang,
             "t": i18n.t,
-            "switch_language_url": urls.with_query(request.path, **args),
+            "switch_language_url": with_query(request.path, **args),
         }
 
     @app.after_request

@@ -27,7 +27,7 @@ from publisher.web import caching, limits, negotiate, sparql_page
 from publisher.web.asgi import DEADLINE
 from publisher.web.caching import CORS_HEADERS, add_vary
 from publisher.web.querying import client_address, pool
-from publisher.web.service_description import describe, endpoint_iri
+from publisher.web.service_description import describe
 from publisher.web.site import site
 
 bp = Blueprint("sparql", __name__)
@@ -220,7 +220,7 @@ def make_job(operation: Operation, types: dict[str, str | None]) -> Job:
         max_rows=settings.max_rows,
         max_query_chars=settings.max_query_chars,
         service_allowlist=settings.service_allowlist,
-        base_iri=endpoint_iri(settings.base_iri),
+        base_iri=site().scheme().endpoint,
     )
 
 
@@ -246,7 +246,7 @@ def endpoint():
         if (operation.query is None and request.method in ("GET", "HEAD")
                 and "name" in request.args):
             named = named_queries.find(
-                site().settings.root, request.args["name"], site().settings.base_iri
+                site().settings.root, request.args["name"], site().scheme()
             )
             if named is None:
                 raise ProtocolError(404, f"no named query {request.args['name']!r}")
@@ -304,7 +304,7 @@ def service_description(override: str | None) -> Response:
             return plain(400, "no query: send query=…")
         return negotiate.not_acceptable(offered)
     settings = site().settings
-    triples = describe(settings.base_iri, site().manifest(), settings.service_allowlist)
+    triples = describe(site().scheme(), site().manifest(), settings.service_allowlist)
     body = ox.serialize(triples, format=fmt.rdf, prefixes={
         "sd": "http://www.w3.org/ns/sparql-service-description#",
         "void": "http://rdfs.org/ns/void#", "dct": "http://purl.org/dc/terms/",

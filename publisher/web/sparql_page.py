@@ -15,8 +15,8 @@ import pyoxigraph as ox
 from flask import Response, render_template, request
 
 from publisher.artefacts import named_queries
-from publisher.core import urls
 from publisher.core.labels import best_labels
+from publisher.core.scheme import Scheme
 from publisher.core.sparql import values_block
 from publisher.serve.query import ASK, CONSTRUCT, Job, QueryRefused
 from publisher.serve.querypool import AnswerTooLarge, PoolBusy, QueryTimeout, WorkerFailed
@@ -59,9 +59,9 @@ def render(query: str | None = None, status: int = 200, **context):
             "name": q.name,
             "title": i18n.pick_label(q.titles, lang) or q.name,
             "description": i18n.pick_label(q.descriptions, lang) or "",
-            "href": urls.with_query("/sparql", name=q.name),
+            "href": Scheme.query_path(q.name),
         }
-        for q in named_queries.load_all(settings.root, settings.base_iri)
+        for q in named_queries.load_all(settings.root, site().scheme())
     ]
     body = render_template(
         "sparql.html",
@@ -114,7 +114,7 @@ def run(job: Job, named=None):
 
 def table(variables: list[str], bindings: list[dict]) -> dict:
     """Rows of display cells, with page links and labels for IRIs."""
-    base = site().settings.base_iri
+    scheme = site().scheme()
     iris = {b["value"] for row in bindings for b in row.values() if b["type"] == "uri"}
     labels = labels_of(iris)
     lang = i18n.choose_language()
@@ -128,7 +128,7 @@ def table(variables: list[str], bindings: list[dict]) -> dict:
             elif term["type"] == "uri":
                 cells.append({
                     "kind": "iri", "value": term["value"],
-                    "href": urls.link_for(base, term["value"]),
+                    "href": scheme.link_for(term["value"]),
                     "label": i18n.pick_label(labels.get(term["value"], {}), lang),
                 })
             elif term["type"] == "literal":
