@@ -72,9 +72,10 @@ def rss_mib(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def production(var: Path, log: Path, root: Path = ROOT, **settings):
-    """Serve the generation published under var, settings as environment variables."""
-    port = free_port()
+def production(var: Path, log: Path, root: Path = ROOT, port: int | None = None, **settings):
+    """Serve the generation published under var, settings as environment variables (on
+    the given port, for a build whose base IRI names it; a free one otherwise)."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLUSTERSCORD_")}
     env["CLUSTERSCORD_VAR_DIR"] = str(var)
     for name, value in settings.items():

@@ -126,6 +126,60 @@ def write(context) -> None:
     )
     log = ChangeLog(context.work.id, built_at, hashes, history)
     context.work.changes_path.write_text(log.to_json(), encoding="utf-8")
+    write_states(context, found)
     counts = {kind: sum(1 for _, c in found if c == kind) for kind in (ADDED, CHANGED, REMOVED)}
     last_change = history[-1]["at"] if history else built_at
     context.manifest["changes"] = {**counts, "versions": len(history), "last_change": last_change}
+
+STATES_FILE = "changes-states.json"
+
+
+def states_path(generation_path: Path) -> Path:
+    """Each version's state: ``"{generation} {entity}"`` → the entity's N-Quads then."""
+    return generation_path / STATES_FILE
+
+
+def entity_state(store: ox.Store, iri: str) -> str:
+    """The entity's outgoing quads in every graph and the blank-node structures under them,
+    as N-Quads; blank nodes are labelled in the order met (b0, b1, …)."""
+    found, labels, todo, seen = [], {}, [ox.NamedNode(iri)], set()
+    while todo:
+        subject = todo.pop(0)
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for quad in sorted(store.quads_for_pattern(subject, None, None, None), key=str):
+            found.append(quad)
+            if isinstance(quad.object, ox.BlankNode):
+                todo.append(quad.object)
+
+    def label(term):
+        if not isinstance(term, ox.BlankNode):
+            return term
+        return labels.setdefault(term, ox.BlankNode(f"b{len(labels)}"))
+
+    quads = [ox.Quad(label(q.subject), q.predicate, label(q.object), q.graph_name)
+             for q in found]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+
+
+def write_states(context, found: list[tuple[str, str]]) -> None:
+    """Carry the previous generation's version states and add this build's, so every
+    version the feed lists keeps the entity's triples as they were at its generation."""
+    states: dict[str, str] = {}
+    if context.previous is not None:
+        states = dict(read_states(context.previous.path))
+    for iri, change in found:
+        if change != REMOVED:
+            states[f"{context.work.id} {iri}"] = entity_state(context.store, iri)
+    states_path(context.work.path).write_text(
+        json.dumps(states, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+@lru_cache(maxsize=2)
+def read_states(generation_path: Path) -> dict[str, str]:
+    """The version states a generation published (none for builds made before them)."""
+    try:
+        return json.loads(states_path(generation_path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}

@@ -1,4 +1,4 @@
-"""The change history as a Linked Data Event Stream (TREE/LDES), as RDF triples.
+"""The change history as a Linked Data Event Stream (TREE/LDES), as RDF.
 
 ``{base}changes`` is the ``ldes:EventStream``; its view is page 0. Pages hold the
 versions of the history in the order the builds produced them, ``page_size`` per page,
@@ -6,7 +6,13 @@ so a full page never changes again; each page links to the next with a
 ``tree:GreaterThanOrEqualToRelation`` on ``dct:modified`` (every version reachable
 from it is at least that recent). A member is one version of an entity: its IRI,
 ``dct:isVersionOf`` the entity, ``dct:modified`` the build time and an Activity
-Streams type (Create, Update, Delete) saying what happened. Nothing here knows HTTP.
+Streams type (Create, Update, Delete) saying what happened, in the default graph; and
+the entity's state at that generation, its triples with the version as subject, each in
+the named graph that states it (blank-node structures included). A deletion carries no
+state and is declared the LDES way (``ldes:versionDeletePath rdf:type``,
+``ldes:versionDeleteObject as:Delete``). So a client that keeps the latest version of
+each entity (materialised onto ``dct:isVersionOf``) and drops the deleted ones holds
+the entity part of the published graph, quad for quad. Nothing here knows HTTP.
 """
 
 from __future__ import annotations
@@ -57,6 +63,8 @@ def root_triples(scheme: Scheme, polling_interval_s: int) -> list[ox.Triple]:
         ox.Triple(stream, A, LDES("EventStream")),
         ox.Triple(stream, LDES("timestampPath"), DCT("modified")),
         ox.Triple(stream, LDES("versionOfPath"), DCT("isVersionOf")),
+        ox.Triple(stream, LDES("versionDeletePath"), A),
+        ox.Triple(stream, LDES("versionDeleteObject"), ox.NamedNode(ACTIVITY[REMOVED])),
         ox.Triple(stream, TREE("shape"), shape),
         ox.Triple(stream, TREE("view"), view),
         ox.Triple(view, A, TREE("Node")),
@@ -66,16 +74,43 @@ def root_triples(scheme: Scheme, polling_interval_s: int) -> list[ox.Triple]:
                   ox.Literal(str(polling_interval_s), datatype=XSD("integer"))),
         ox.Triple(shape, A, SH("NodeShape")),
     ]
+    one = ox.Literal("1", datatype=XSD("integer"))
     for i, (path, extra) in enumerate((
-        (DCT("isVersionOf"), [(SH("nodeKind"), SH("IRI"))]),
+        (DCT("isVersionOf"), [(SH("nodeKind"), SH("IRI")), (SH("maxCount"), one)]),
         (DCT("modified"), [(SH("datatype"), XSD("dateTime"))]),
-        (A, [(SH("nodeKind"), SH("IRI"))]),
+        (A, [(SH("nodeKind"), SH("IRI"))]),  # the activity, and the entity's own types
     )):
         prop = ox.NamedNode(scheme.feed_node(f"member-shape-{i}"))
         out += [ox.Triple(shape, SH("property"), prop), ox.Triple(prop, SH("path"), path),
-                ox.Triple(prop, SH("minCount"), ox.Literal("1", datatype=XSD("integer"))),
-                ox.Triple(prop, SH("maxCount"), ox.Literal("1", datatype=XSD("integer")))]
+                ox.Triple(prop, SH("minCount"), one)]
         out += [ox.Triple(prop, p, o) for p, o in extra]
+    return out
+
+
+def page_quads(scheme: Scheme, history: list[dict], page: int, page_size: int,
+               states: dict[str, str]) -> list[ox.Quad] | None:
+    """One page: its members and relation (default graph), and each version's state
+    (the entity's quads then, the version as subject, blank nodes apart per member)."""
+    triples = page_triples(scheme, history, page, page_size)
+    if triples is None:
+        return None
+    out = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    start = page * page_size
+    for n, version in enumerate(history[start:start + page_size], start):
+        text = states.get(f"{version['generation']} {version['entity']}")
+        if not text:
+            continue
+        member, entity, labels = version_iri(scheme, version), version["entity"], {}
+
+        def blank(t, n=n, labels=labels):
+            if isinstance(t, ox.BlankNode):
+                return labels.setdefault(t, ox.BlankNode(f"v{n}b{len(labels)}"))
+            return t
+
+        for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS):
+            subject = member if quad.subject.value == entity and isinstance(
+                quad.subject, ox.NamedNode) else blank(quad.subject)
+            out.append(ox.Quad(subject, quad.predicate, blank(quad.object), quad.graph_name))
     return out
 
 

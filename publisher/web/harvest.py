@@ -24,8 +24,10 @@ from publisher.web.caching import add_vary, cacheable, with_cors
 from publisher.web.negotiate import (
     HTML,
     JSONLD,
+    NQUADS,
     NTRIPLES,
     RDF_FORMATS,
+    TRIG,
     TURTLE,
     by_extension,
     choose,
@@ -36,6 +38,8 @@ from publisher.web.site import site
 bp = Blueprint("harvest", __name__)
 
 FEED_FORMATS = (TURTLE, JSONLD, NTRIPLES)
+# Pages carry each version's state in named graphs: a dataset format first.
+PAGE_FORMATS = (TRIG, NQUADS, JSONLD, TURTLE, NTRIPLES)
 CATALOG_FORMATS = (*RDF_FORMATS, HTML)
 IMMUTABLE = 365 * 24 * 3600
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -146,7 +150,10 @@ def _change_log() -> changes.ChangeLog:
 
 
 def _feed_response(triples, fmt, negotiated: bool, immutable: bool) -> Response:
-    body = _rdf(triples, fmt, feed.FEED_PREFIXES)
+    if triples and isinstance(triples[0], ox.Quad):
+        body = _dataset(triples, fmt)
+    else:
+        body = _rdf(triples, fmt, feed.FEED_PREFIXES)
     response = Response(body, content_type=fmt.content_type)
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.cache_control.public = True
@@ -173,18 +180,34 @@ def changes_root(ext: str | None = None):
     return _feed_response(triples, fmt, negotiated, immutable=False)
 
 
+def _dataset(quads, fmt) -> bytes:
+    """A page with its states: all of it in a dataset format; in a triple format only
+    the default graph (the change log without the states)."""
+    ordered = sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject),
+                                                str(q.predicate), str(q.object)))
+    if fmt.rdf in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD):
+        options = {} if fmt.rdf == ox.RdfFormat.N_QUADS else {"prefixes": feed.FEED_PREFIXES}
+        return ox.serialize(ordered, format=fmt.rdf, **options)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ordered
+               if isinstance(q.graph_name, ox.DefaultGraph)]
+    return _rdf(triples, fmt, feed.FEED_PREFIXES)
+
+
 @bp.get("/changes/<int:page>")
 @bp.get("/changes/<int:page>.<ext>")
 def changes_page(page: int, ext: str | None = None):
-    """One page of versions, oldest first; full pages are immutable."""
+    """One page of versions, oldest first, with each version's state; full pages are
+    immutable."""
     history = _change_log().history
     settings = site().settings
-    triples = feed.page_triples(site().scheme(), history, page, settings.changes_page_size)
+    states = changes.read_states(site().generation().path)
+    triples = feed.page_quads(site().scheme(), history, page, settings.changes_page_size,
+                              states)
     if triples is None:
         abort(404)
-    fmt, negotiated = _pick(FEED_FORMATS, ext)
+    fmt, negotiated = _pick(PAGE_FORMATS, ext)
     if fmt is None:
-        return not_acceptable(FEED_FORMATS)
+        return not_acceptable(PAGE_FORMATS)
     full = feed.is_full(page, len(history), settings.changes_page_size)
     return _feed_response(triples, fmt, negotiated, immutable=full)
 

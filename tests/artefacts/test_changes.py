@@ -13,6 +13,7 @@ from publisher.core.config import load_settings
 from publisher.core.generation import Generations
 from publisher.core.scheme import Scheme
 from tests import mini_project
+from tests.artefacts.test_feed_replica import strict_nquads
 from tests.harvest_fixtures import NPM_BIN, free_port, settings_at, with_catalog
 from tests.live import serving
 
@@ -116,6 +117,6 @@ def test_ldes_client_replicates_every_version_the_builds_produced(tmp_path):
         result = subprocess.run([str(client), f"{url}/changes"], capture_output=True,
                                 text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    quads = ox.parse(result.stdout.encode(), format=ox.RdfFormat.N_QUADS)
+    quads = ox.parse(strict_nquads(result.stdout), format=ox.RdfFormat.N_QUADS)
     members = {q.subject for q in quads if q.predicate.value.endswith("/isVersionOf")}
     assert len(members) == versions
