@@ -4,10 +4,12 @@ The editorial metadata (publisher, licence, themes, keywords, titles) is written
 in ``data/catalog.trig`` (named graph ``catalog``). This artefact step adds what only a
 build knows: issue and modification dates, version, one distribution per dump with its
 download URL, size and checksum, the spatial and temporal coverage found in the data,
-the ontology the data conforms to, and the VoID statistics. The computed triples go into
-the store as the named graph ``catalog-build`` (so SPARQL can query them; the dumps do
-not hold that graph, since it describes the dumps themselves) and, with the editorial
-triples, into ``catalog.nt``, ``void.nt`` and ``dataset.schema.json`` in the generation.
+the ontology the data conforms to, and the VoID statistics. The computed triples go, with
+the editorial ones, into ``catalog.nt``, ``void.nt`` and ``dataset.schema.json`` in the
+generation, served at ``/catalog`` and ``/void``. They are not put in the store: they
+describe the dumps (sizes, checksums), so the dumps cannot hold them, and a graph the
+endpoint held but the dumps, VoID and the service description did not count would make
+the counts disagree; the endpoint holds exactly what the dumps hold.
 """
 
 from __future__ import annotations
@@ -386,9 +388,6 @@ def write(context) -> None:
         json.dumps(schema_dataset(catalog, iris, context.manifest), ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
-    graph = ox.NamedNode(context.scheme.graph(BUILD_GRAPH))
-    context.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
-                         for t in dict.fromkeys(computed + void))
     context.manifest["catalog"] = dates
 
 

@@ -251,3 +251,25 @@ def test_the_servers_own_error_answers_carry_the_security_headers(server):
     for name, value in SECURITY_HEADERS.items():
         assert f"{name}: {value}" in head
     assert "Access-Control-Allow-Origin: *" in head
+
+
+def test_one_count_everywhere_void_service_description_ready_and_the_endpoint(server):
+    count = sparql(server, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    held = int(count.json()["results"]["bindings"][0]["n"]["value"])
+    ready = requests.get(server.base + "/ready", timeout=30).json()["triples"]
+    void = "http://rdfs.org/ns/void#triples"
+    stated = set()
+    for path in ("/void", "/sparql"):
+        body = requests.get(server.base + path, headers={"Accept": "application/n-triples"},
+                            timeout=30).content
+        counts = {t.subject.value: int(t.object.value)
+                  for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+                  if t.predicate.value == void}
+        graphs = {s: n for s, n in counts.items() if "/graph/" in s}
+        stated.add(max(n for s, n in counts.items() if "/graph/" not in s))  # not a partition
+        if graphs:
+            assert sum(graphs.values()) == held, path
+    assert stated == {held} and ready == held
+    build_graph = sparql(server, "ASK { GRAPH <https://data.clusterscord.eu/graph/catalog-build>"
+                                 " { ?s ?p ?o } }")
+    assert build_graph.json()["boolean"] is False
