@@ -166,6 +166,48 @@ class RemoteTriples:
         return ox.serialize(self._triples, output, format=format)
 
 
+def _code(text: str) -> str:
+    """The text with strings, IRIs and comments blanked out (same length)."""
+    out, i = [], 0
+    while i < len(text):
+        j = _skip(text, i)
+        if j != i:
+            out.append(" " * (j - i))
+            i = j
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+_PROLOGUE_DECL = re.compile(r"(?i)\s*(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)")
+_EXTENSION = re.compile(r"(?i)(?<![\w:.-])(?:bif|sql):")
+
+
+def check_query(text: str, virtuoso_server: bool = False) -> str:
+    """The query form (SELECT, CONSTRUCT, DESCRIBE, ASK), or SyntaxError.
+
+    A remote server is only ever sent a query: an update, a server pragma (Virtuoso's
+    ``define``) or anything else is refused here, whatever the server would do with it.
+    On Virtuoso, its ``bif:`` and ``sql:`` built-in functions are refused too.
+    """
+    code = _code(text)
+    at = 0
+    while True:
+        match = _PROLOGUE_DECL.match(code, at)
+        if not match:
+            break
+        at = match.end()
+        while at < len(code) and code[at] == " ":
+            at += 1
+    form = _FORM.match(code, len(code) - len(code[at:].lstrip()))
+    if form is None:
+        raise SyntaxError("not a SPARQL query (SELECT, CONSTRUCT, DESCRIBE or ASK)")
+    if virtuoso_server and _EXTENSION.search(code):
+        raise SyntaxError("the server's own extension functions (bif:, sql:) are not offered")
+    return form.group(1).upper()
+
+
 def graph_name(generation_id: str, graph: str) -> str:
     """The store's name for a generation's graph."""
     return f"{GENERATION}{generation_id}:{graph}"
@@ -325,11 +367,10 @@ class RemoteStore(QueryStore):
               union_default_graph=True):
         text = bind(self.scheme.rebase_text(sparql), substitutions)
         is_virtuoso = self._is_virtuoso()
+        form = check_query(text, is_virtuoso)
         # Relative IRIs resolve against the endpoint, as in the embedded store.
         prologue = f"BASE <{self.scheme.endpoint}>\n{_PROLOGUE}"
         text = rename_iris(prologue + text, self.names, EMPTY_GRAPH if is_virtuoso else None)
-        form_match = _FORM.search(text, len(prologue))
-        form = form_match.group(1).upper() if form_match else "SELECT"
         accept = ACCEPT_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT
         extra = []
         if is_virtuoso:
