@@ -126,6 +126,8 @@ def compile_profile(shapes: ox.Store, data: ox.Store, scheme: Scheme) -> dict:
     for graph, level in graph_confidence(data, scheme).items():
         if graph in sources:
             sources[graph]["confidence"] = level
+    for entry in sources.values():  # in IRI order: every build links the same first source
+        entry["sources"].sort()
     return {
         "derived_predicates": derived_predicates(data, scheme),
         "groups": groups,
