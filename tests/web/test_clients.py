@@ -56,12 +56,11 @@ def test_comunica_queries_the_endpoint_with_a_long_values_list(server, organisat
 
 def test_comunica_traverses_documents_and_graph_pages(server, organisations):
     document = organisations[0].replace(BASE + "id/", server.base + "/doc/")
-    rows = comunica(document, f"SELECT ?t WHERE {{ <{organisations[0]}> a ?t }}")
-    assert ORG.toPython() in {row["t"] for row in rows}
-    rows = comunica(f"{server.base}/graph/wrs",
-                    f"SELECT ?source WHERE {{ <{BASE}graph/wrs> "
+    rows = comunica(document, f"{server.base}/graph/wrs",
+                    f"SELECT ?t ?source WHERE {{ <{organisations[0]}> a ?t . <{BASE}graph/wrs> "
                     "<http://www.w3.org/ns/prov#wasDerivedFrom> ?source }")
-    assert rows and rows[0]["source"].startswith(BASE + "id/source/")
+    assert ORG.toPython() in {row["t"] for row in rows}
+    assert all(row["source"].startswith(BASE + "id/source/") for row in rows)
 
 
 def test_rdflib_parses_every_format_it_asks_for_by_name(server, organisations):
