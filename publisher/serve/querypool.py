@@ -34,6 +34,8 @@ CHUNK_BYTES = 64 * 1024
 # REFUSED + JSON [status, message, form]. The head is "form\tmedia type\trows\ttruncated"
 # after a two-byte length; nothing is pickled on the way back.
 ANSWER, HEAD, DATA, END, FAILED, REFUSED = b"A", b"H", b"D", b"E", b"X", b"R"
+# Query workers run at a lower CPU priority than the web workers that serve pages.
+QUERY_NICENESS = 10
 
 
 class QueryTimeout(Exception):
@@ -111,6 +113,7 @@ def _worker_main(conn, settings: Settings) -> None:
 
     limit = settings.query_memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    os.nice(QUERY_NICENESS)  # pages and probes go first when queries keep the CPU busy
     store, opened = None, None
     while True:
         try:

@@ -46,6 +46,12 @@ class Front:
         self.settings = settings
         self.on_shutdown = on_shutdown
         self.executor = ThreadPoolExecutor(settings.threads, thread_name_prefix="wsgi")
+        if not logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+            logger.propagate = False
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
