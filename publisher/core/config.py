@@ -46,7 +46,7 @@ class Settings:
     read_timeout_s: float = 10.0  # the whole request body must arrive within this
     send_timeout_s: float = 10.0  # each piece of an answer must be taken within this
     max_header_bytes: int = 16384  # header fields in all: 431
-    query_per_client: int = 2  # uncached queries one client address may run at once
+    query_per_client: int = 1  # uncached queries one client address runs at once, per worker
     query_queue_s: float = 0.5  # a query waits this long for a free worker, then 503
     page_max_rows: int = 1000  # rows the SPARQL page renders as a table
     page_max_bytes: int = 2 * 2**20  # largest answer the SPARQL page renders

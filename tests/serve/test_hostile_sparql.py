@@ -4,11 +4,12 @@ The corpus in ``tests/serve/hostile_queries/`` holds one query per file with its
 in header comments (``# expect:``, ``# says:``, ``# accept:``, ``# truncated:``,
 ``# absent:``). A case asserts the class of outcome that is safe, never a race between two
 limits: ``expect: 200 | 503`` accepts either, ``says: memory limit | time limit`` either
-reason (checked on every answer but a 200). The cases that must be generated (huge VALUES, 10 MB queries, non-UTF-8
-bodies, updates in every protocol form, SERVICE tricks against a local recorder) are
-written below. Throughout the run a probe asks a simple query every half second and a
-sampler reads the resident memory of the server and every worker from /proc: the probe
-must always be answered, and no process may grow past the bound.
+reason (checked on every answer but a 200). The cases that must be generated (huge
+VALUES, 10 MB queries, non-UTF-8 bodies, updates in every protocol form, SERVICE tricks
+against a local recorder) are written below. Throughout the run a probe asks a simple
+query every half second and a sampler reads the resident memory of the server and every
+worker from /proc: the probe must always be answered, and no process may grow past the
+bound.
 """
 
 from __future__ import annotations
