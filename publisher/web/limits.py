@@ -5,7 +5,8 @@ and rdflib send GET by default). Percent-encoded, a character takes up to 12 byt
 UTF-8 bytes, each as ``%XX``), so the request target may be :func:`request_target_bytes`
 long. gunicorn caps its own request-line limit at 8,190 bytes, so it runs without one
 (``limit_request_line = 0``) and the application answers 414 past the limit, in its own
-words with the usual security and CORS headers. granian's buffer for a request head is
+words with the usual security and CORS headers (outside ``/sparql`` past gunicorn's
+usual 4,094 bytes: no other route needs more). granian's buffer for a request head is
 sized from the same limit, but its HTTP library (hyper) holds a URI's length in 16 bits:
 past ``GRANIAN_URI_BYTES`` it answers a bare 414 itself, so under granian a GET carries
 a query of about 45,000 characters (percent-encoded SPARQL), and a longer one goes by POST.
@@ -21,6 +22,9 @@ from gunicorn.workers.gthread import ThreadWorker
 from publisher.core.config import Settings
 
 BYTES_PER_CHAR = 12
+SPARQL_PATHS = ("/sparql", "/sparql/")
+# Every other route: gunicorn's own default request-line limit (no page needs more).
+OTHER_TARGET_BYTES = 4094
 # Room beside the query in a request target: the path and the other protocol parameters.
 TARGET_SLACK_BYTES = 8192
 # Room for the request headers in granian's head buffer (gunicorn limits them itself).
@@ -39,15 +43,20 @@ def head_buffer_bytes(settings: Settings) -> int:
 
 
 def install(app: Flask, settings: Settings) -> None:
-    """Answer 414 in the project's words when the request target is past the limit."""
+    """Answer 414 in the project's words when the request target is past the limit: the
+    SPARQL endpoint's, or everywhere else gunicorn's usual request-line limit."""
     limit = request_target_bytes(settings)
 
     @app.before_request
     def target_too_long():
         size = len(request.environ.get("QUERY_STRING", "")) + len(request.path)
-        if size > limit:
-            return too_long(f"the request target has {size} bytes; the limit is {limit} "
-                            f"(a query of up to {settings.max_query_chars} characters)")
+        if request.path in SPARQL_PATHS:
+            if size > limit:
+                return too_long(f"the request target has {size} bytes; the limit is {limit} "
+                                f"(a query of up to {settings.max_query_chars} characters)")
+        elif size > OTHER_TARGET_BYTES:
+            return too_long(f"the request target has {size} bytes; the limit is "
+                            f"{OTHER_TARGET_BYTES} outside /sparql")
         return None
 
 

@@ -89,9 +89,13 @@ def test_a_get_query_of_max_query_chars_works_and_past_it_a_414_in_our_words(ser
     assert_usual_headers(refused)
     # A request target past what any allowed query needs: the project's 414 again.
     huge = "x" * (request_target_bytes(server.settings) + 10)
-    past = requests.get(server.base + "/search", params={"q": huge}, timeout=60)
+    past = requests.get(server.base + "/sparql", params={"query": huge}, timeout=60)
     assert past.status_code == 414 and past.text.startswith("414 URI Too Long")
     assert_usual_headers(past)
+    # Other routes keep the usual 4 KiB.
+    search = requests.get(server.base + "/search", params={"q": "x" * 5000}, timeout=30)
+    assert search.status_code == 414 and search.text.startswith("414 URI Too Long")
+    assert_usual_headers(search)
 
 
 def long_query(limit: int) -> tuple[str, int]:
