@@ -1,6 +1,10 @@
-"""User-interface strings in English and Czech. Add keys here, never inline in templates."""
+"""User-interface strings in English and Czech. Add keys here, never inline in templates.
 
-MESSAGES: dict[str, dict[str, str]] = {
+A language's entry is a string, or its CLDR plural forms ({"one": …, "few": …, "other": …})
+chosen by the ``count`` value.
+"""
+
+MESSAGES: dict[str, dict[str, str | dict[str, str]]] = {
     "site.title": {"en": "Clusters Cord knowledge graph", "cs": "Znalostní graf Clusters Cord"},
     "site.tagline": {
         "en": "Linked open data of the Interreg CENTRAL EUROPE project 2CE202P1 (2010–2013)",
@@ -70,7 +74,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "home.openapi": {"en": "HTTP API (OpenAPI)", "cs": "HTTP API (OpenAPI)"},
     "home.stats": {
         "en": "{entities} entities, {triples} statements; built {built}.",
-        "cs": "{entities} entit, {triples} výroků; sestaveno {built}.",
+        "cs": "Entit: {entities}, výroků: {triples}; sestaveno {built}.",
     },
     "nav.breadcrumbs": {"en": "Breadcrumbs", "cs": "Drobečková navigace"},
     "entity.types": {"en": "Type", "cs": "Typ"},
@@ -95,11 +99,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "entity.truncated": {"en": "and {count} more", "cs": "a dalších {count}"},
     "map.title": {"en": "Seats of the partners", "cs": "Sídla partnerů"},
     "map.caption": {
-        "en": "{count} seats with known coordinates. Outlines: Natural Earth.",
-        "cs": "{count} sídel se známými souřadnicemi. Obrysy: Natural Earth.",
+        "en": {"one": "{count} seat with known coordinates. Outlines: Natural Earth.",
+               "other": "{count} seats with known coordinates. Outlines: Natural Earth."},
+        "cs": {"one": "{count} sídlo se známými souřadnicemi. Obrysy: Natural Earth.",
+               "few": "{count} sídla se známými souřadnicemi. Obrysy: Natural Earth.",
+               "other": "{count} sídel se známými souřadnicemi. Obrysy: Natural Earth."},
     },
+    "map.unmapped": {
+        "en": "Not on the map (no known seat)", "cs": "Nejsou na mapě (sídlo neznámé)",
+    },
+    "map.number": {"en": "No. {number}", "cs": "č. {number}"},
     "map.list": {"en": "Seats", "cs": "Sídla"},
     "map.title.region": {"en": "Seats in this region", "cs": "Sídla v tomto regionu"},
+    "map.title.event": {"en": "Where it takes place", "cs": "Místo konání"},
     "map.current": {"en": "this organisation", "cs": "tato organizace"},
     "map.others": {
         "en": "Smaller markers: the seats of its fellow members.",
@@ -115,34 +127,55 @@ MESSAGES: dict[str, dict[str, str]] = {
     "glance.code": {"en": "project code", "cs": "kód projektu"},
     "glance.programme": {"en": "programme and call", "cs": "program a výzva"},
     "glance.period": {"en": "period", "cs": "období"},
-    "glance.months": {"en": "{count} months", "cs": "{count} měsíců"},
+    "glance.months": {
+        "en": {"one": "{count} month", "other": "{count} months"},
+        "cs": {"one": "{count} měsíc", "few": "{count} měsíce", "other": "{count} měsíců"},
+    },
     "glance.start": {"en": "start given as {date}", "cs": "začátek uveden jako {date}"},
     "glance.budget": {"en": "budget", "cs": "rozpočet"},
     "glance.erdf": {"en": "ERDF contribution", "cs": "příspěvek ERDF"},
     "glance.partners": {"en": "partners", "cs": "partneři"},
     "glance.partner_count": {
-        "en": "{partners} partners from {countries} countries",
-        "cs": "{partners} partnerů z {countries} zemí",
+        "en": {"one": "{count} partner from {countries}",
+               "other": "{count} partners from {countries}"},
+        "cs": {"one": "{count} partner z {countries}", "few": "{count} partneři z {countries}",
+               "other": "{count} partnerů z {countries}"},
+    },
+    "glance.countries": {
+        "en": {"one": "{count} country", "other": "{count} countries"},
+        "cs": {"one": "{count} země", "other": "{count} zemí"},
     },
     "glance.more_partners": {
-        "en": "and {count} more named by one source only",
-        "cs": "a {count} další uvedený jen jedním zdrojem",
+        "en": {"one": "and {count} more named only by a weak source",
+               "other": "and {count} more named only by weak sources"},
+        "cs": {"one": "a {count} další uvedený jen méně spolehlivým zdrojem",
+               "few": "a {count} další uvedení jen méně spolehlivými zdroji",
+               "other": "a dalších {count} uvedených jen méně spolehlivými zdroji"},
     },
     "glance.lead": {"en": "lead partner", "cs": "vedoucí partner"},
-    "glance.sectors": {"en": "{count} sectors", "cs": "{count} odvětví"},
+    "glance.sectors": {
+        "en": {"one": "{count} sector", "other": "{count} sectors"},
+        "cs": {"one": "{count} odvětví", "other": "{count} odvětví"},
+    },
     "glance.work_packages": {"en": "work packages", "cs": "pracovní balíčky"},
     "glance.conference": {"en": "final conference", "cs": "závěrečná konference"},
     "glance.related": {"en": "Related projects", "cs": "Související projekty"},
     "glance.members": {"en": "all partners and observers", "cs": "všichni partneři a pozorovatelé"},
     "browse.title": {"en": "Browse the data", "cs": "Procházet data"},
-    "browse.count": {"en": "{count} entities", "cs": "{count} entit"},
+    "browse.count": {
+        "en": {"one": "{count} entity", "other": "{count} entities"},
+        "cs": {"one": "{count} entita", "few": "{count} entity", "many": "{count} entity",
+               "other": "{count} entit"},
+    },
     "browse.page": {"en": "Page {page} of {pages}", "cs": "Stránka {page} z {pages}"},
     "pager.previous": {"en": "Previous", "cs": "Předchozí"},
     "pager.next": {"en": "Next", "cs": "Další"},
     "pager.label": {"en": "Pages", "cs": "Stránky"},
     "search.title": {"en": "Search", "cs": "Hledání"},
     "search.results": {
-        "en": "{total} results for “{query}”", "cs": "{total} výsledků pro „{query}“",
+        "en": {"one": "{count} result for “{query}”", "other": "{count} results for “{query}”"},
+        "cs": {"one": "{count} výsledek pro „{query}“", "few": "{count} výsledky pro „{query}“",
+               "many": "{count} výsledku pro „{query}“", "other": "{count} výsledků pro „{query}“"},
     },
     "search.none": {"en": "Nothing found.", "cs": "Nic nenalezeno."},
     "search.hint": {
@@ -190,6 +223,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cs": "Pro stroje: katalog DCAT-AP, VoID, kanál změn (LDES), mapa stránek.",
     },
     "harvest.build": {"en": "Build", "cs": "Sestavení"},
+    # Coordinates, story, timeline, head metadata.
+    "geo.north": {"en": "N", "cs": "s. š."},
+    "geo.south": {"en": "S", "cs": "j. š."},
+    "geo.east": {"en": "E", "cs": "v. d."},
+    "geo.west": {"en": "W", "cs": "z. d."},
+    "story.partners": {"en": "Partners", "cs": "Partneři"},
+    "story.partner": {"en": "Partner", "cs": "Partner"},
+    "story.city": {"en": "City", "cs": "Město"},
+    "story.country": {"en": "Country", "cs": "Země"},
+    "story.outputs": {"en": "What the project produced", "cs": "Co projekt vytvořil"},
+    "story.output": {"en": "Output", "cs": "Výstup"},
+    "story.status": {"en": "Status", "cs": "Stav"},
+    "story.date": {"en": "Date", "cs": "Datum"},
+    "story.timeline": {"en": "Timeline", "cs": "Časová osa"},
+    "story.timeline.caption": {
+        "en": "Events and outputs by date; hollow marks were announced as planned.",
+        "cs": "Akce a výstupy podle data; prázdné značky byly ohlášeny jako plánované.",
+    },
+    "story.event": {"en": "Event", "cs": "Akce"},
+    "story.undated": {"en": "date not known", "cs": "datum neznámé"},
+    "story.due": {"en": "due {date}", "cs": "termín {date}"},
+    "story.by": {"en": "by {name}", "cs": "vytváří {name}"},
+    "status.completed": {"en": "completed", "cs": "dokončeno"},
+    "status.planned": {"en": "planned", "cs": "plánováno"},
+    "status.unknown": {"en": "status not stated", "cs": "stav neuveden"},
+    "meta.entity": {"en": "{kind} in the Clusters Cord knowledge graph: {name}.",
+                    "cs": "{kind} ve znalostním grafu Clusters Cord: {name}."},
+    "lang.name.en": {"en": "English", "cs": "Anglicky"},
+    "lang.name.cs": {"en": "Czech", "cs": "Česky"},
     # Names of the /id/{type}/ segments (browse lists, breadcrumbs).
     "type.project": {"en": "Projects", "cs": "Projekty"},
     "type.organisation": {"en": "Organisations", "cs": "Organizace"},

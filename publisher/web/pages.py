@@ -6,19 +6,30 @@ from :mod:`publisher.web.documents`.
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import urlencode
+
 import pyoxigraph as ox
-from flask import Blueprint, Response, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from publisher.artefacts.catalog import dataset_jsonld
 from publisher.core.scheme import Scheme, with_query
 from publisher.core.sparql import with_values
-from publisher.store.base import view
-from publisher.web import caching, documents
+from publisher.web import caching, documents, i18n
 from publisher.web.glance import glance
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, by_extension, choose, not_acceptable
 from publisher.web.present import best, json_script, name_key, weakest
 from publisher.web.seatmap import Seat, parse_wkt_point, seat_map
 from publisher.web.site import site
+from publisher.web.story import main_numbers, story
 
 bp = Blueprint("pages", __name__)
 
@@ -30,6 +41,38 @@ def split_extension(name: str):
         if fmt is not None and fmt.ext == ext:
             return stem, fmt
     return name, None
+
+
+@bp.app_context_processor
+def language_context() -> dict:
+    """What every template needs to write in the page language and to name its versions:
+    dates, numbers and durations in the language's form, the canonical URL (with ``lang``)
+    and its alternates in each language (hreflang), on the public base, never on the Host
+    a request names."""
+    lang = i18n.choose_language()
+    args = sorted((k, v) for k, v in request.args.items(multi=True) if k != "lang")
+    root = site().scheme().base.rstrip("/")
+
+    def version(code: str | None) -> str:
+        pairs = args + ([("lang", code)] if code else [])
+        return root + request.path + ("?" + urlencode(pairs) if pairs else "")
+
+    return {
+        "fmt_date": lambda value, datatype=None: i18n.date_text(str(value), datatype, lang),
+        "fmt_number": lambda value, digits=2: i18n.number(value, lang, digits),
+        "fmt_duration": lambda value: i18n.duration(str(value), lang),
+        "canonical_url": version(lang),
+        "language_versions": [(code, version(code)) for code in i18n.LANGUAGES]
+        + [("x-default", version(None))],
+    }
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The site's icon where browsers and crawlers look for it first."""
+    response = send_from_directory(Path(__file__).parent / "static", "favicon.ico",
+                                   mimetype="image/vnd.microsoft.icon", max_age=86400)
+    return response
 
 
 @bp.app_errorhandler(404)
@@ -73,9 +116,8 @@ def entity_extras(description, describe) -> dict:
     them. The page shows at most ``page_size`` members, with their count and a link to the
     next ones, so its size depends on the page asked for, never on the store."""
     store = describe.store
-    root = documents.views_root()
     subject = ox.NamedNode(description.iri)
-    members = [row for row in store.select(view(root, "members"), focus=subject)
+    members = [row for row in store.select(store.view("members"), focus=subject)
                if row["g"].value not in describe.derived_graphs]
     p = documents.presenter()
     member_labels = describe.labels_of(
@@ -91,15 +133,20 @@ def entity_extras(description, describe) -> dict:
         "next": members_url(after) if after < len(every_member) else None,
         "first": members_url(0) if offset else None,
     }
-    seats_rows = seat_rows(describe, root, subject)
+    seats_rows = seat_rows(describe, subject)
     labels = describe.labels_of(
         {row["org"].value for row in seats_rows} | {row["site"].value for row in seats_rows}
     )
-    drawn = seat_map(seat_list(p, seats_rows, labels, description.iri))
+    numbers = main_numbers(store, describe, site().manifest()["id"], p)
+    told = story(store, describe, p, description.iri) if p.kind_of(
+        description.iri) == "project" else None
+    unmapped = [partner for partner in (told or {}).get("partners", []) if not partner["point"]]
+    drawn = seat_map(seat_list(p, seats_rows, labels, description.iri, numbers), unmapped)
     return {
         "members": member_list,
         "members_page": members_page,
         "seat_map": drawn,
+        "story": told,
         "json_extra": {
             "members": [{k: v for k, v in m.items() if k != "sort"} for m in member_list],
             "members_page": members_page,
@@ -132,19 +179,19 @@ ORG = "http://www.w3.org/ns/org#"
 IN_REGION = "inRegion"
 
 
-def seat_rows(describe, root, subject: ox.NamedNode) -> list[dict]:
-    """Seats for the map: the entity's own and its members', then (secondary) those of the
-    organisations sharing a collaboration with it, then those of the organisations in it
-    (a region). Members, fellows and regions count first, from the build's incoming-link
-    counts: the seats of more than ``map_max_member_seats`` members, or ``map_max_seats``
-    fellows or organisations in a region, are not drawn."""
+def seat_rows(describe, subject: ox.NamedNode) -> list[dict]:
+    """Seats for the map: the entity's own and its members' (an event's: its venue), then
+    (secondary) those of the organisations sharing a collaboration with it, then those of
+    the organisations in it (a region). Members, fellows and regions count first, from the
+    build's incoming-link counts: the seats of more than ``map_max_member_seats`` members,
+    or ``map_max_seats`` fellows or organisations in a region, are not drawn."""
     store, limit = describe.store, site().settings.map_max_seats
 
     def links(iri: ox.NamedNode, predicate: str) -> int:
         return dict(describe.count_incoming(iri)).get(predicate, 0)
 
     def seats_of(name: str, focus: ox.NamedNode) -> list[dict]:
-        rows = store.select(with_values(view(root, name), "focus", [focus]))
+        rows = store.select(with_values(store.view(name), "focus", [focus]))
         for row in rows:
             row.setdefault("org", focus)
         return rows
@@ -152,13 +199,15 @@ def seat_rows(describe, root, subject: ox.NamedNode) -> list[dict]:
     own_members = links(subject, ORG + "organization")
     many = own_members > site().settings.map_max_member_seats
     rows = seats_of("own-seats" if many else "seats", subject)
-    for row in store.select(view(root, "collaborations"), focus=subject):
+    for row in seats_of("event-place", subject):
+        rows.append({**row, "venue": True})
+    for row in store.select(store.view("collaborations"), focus=subject):
         collaboration = row["collaboration"]
         if links(collaboration, ORG + "organization") <= limit:
             rows += seats_of("seats", collaboration)
     in_region = site().scheme().term(IN_REGION)
     if links(subject, in_region) and links(subject, in_region) <= limit:
-        rows += store.select(with_values(view(root, "seats-in-region"), "focus", [subject]))
+        rows += store.select(with_values(store.view("seats-in-region"), "focus", [subject]))
     return rows
 
 
@@ -203,9 +252,10 @@ def _order(row) -> float:
         return 1e9
 
 
-def seat_list(p, rows, labels, focus: str) -> list[Seat]:
+def seat_list(p, rows, labels, focus: str, numbers=None) -> list[Seat]:
     """One seat per organisation (WGS84 coordinates before a WKT point); the focus's own
-    seat is marked as the current one."""
+    seat is marked as the current one; partners carry their number and short name."""
+    numbers = numbers or {}
     seats: dict[str, Seat] = {}
     for row in sorted(rows, key=lambda row: "lat" not in row):
         point = None
@@ -222,7 +272,8 @@ def seat_list(p, rows, labels, focus: str) -> list[Seat]:
         seats[org] = Seat(
             label=p.label(labels.get(org, {}), org), href=p.href(org), lon=point[0], lat=point[1],
             place=p.label(labels.get(row["site"].value, {}), row["site"].value),
-            current=org == focus,
+            current=org == focus and "venue" not in row,
+            number=numbers.get(org, (None, ""))[0], short=numbers.get(org, (None, ""))[1],
         )
     return list(seats.values())
 
@@ -238,11 +289,22 @@ def home_data() -> dict:
     ]
     projects, _total = documents.search_index().browse("project", 20, 0)
     describe = documents.describer()
-    summary = glance(describe.store, describe, p, documents.views_root())
+    summary = glance(describe.store, describe, p)
+    told = story(describe.store, describe, p, summary["project"]["iri"]) if summary else None
     shown = {summary["project"]["iri"]} if summary else set()
     shown |= {link["iri"] for link in (summary or {}).get("related", [])}
+    partner_map = None
+    if told:
+        seats = [Seat(label=partner["label"], href=partner["url"], lon=partner["point"][0],
+                      lat=partner["point"][1], place=partner["city"],
+                      number=partner["number"], short=partner["short"])
+                 for partner in told["partners"] if partner["point"]]
+        partner_map = seat_map(seats, [partner for partner in told["partners"]
+                                       if not partner["point"]])
     return {
         "glance": summary,
+        "story": told,
+        "partner_map": partner_map,
         "title": p.label({}, None) or "",
         "built_at": manifest["built_at"],
         "triples": manifest["stats"]["triples"],

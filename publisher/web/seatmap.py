@@ -53,7 +53,8 @@ class Seat:
     lat: float
     place: str = ""
     current: bool = False  # the page's own organisation: drawn first and larger
-
+    number: int | None = None  # the partner's number, the same on every page
+    short: str = ""  # an acronym to label the marker with
 
     @property
     def xy(self) -> tuple[float, float]:
@@ -69,15 +70,44 @@ def has_outlines() -> bool:
     return OUTLINES.is_file()
 
 
-def seat_map(seats: list[Seat]) -> dict | None:
-    """What the map template draws, or None when no seat can be placed."""
+# The smallest piece of the map a view shows (SVG units), and the margin around the seats.
+MIN_SPAN = 150.0
+MARGIN = 45.0
+
+
+def fit(placed: list[Seat]) -> tuple[float, float, float, float]:
+    """The view box (x, y, width, height) around the seats, with a margin, at least
+    MIN_SPAN wide, in the map's own proportions, kept inside the outlines (no hard edge)."""
+    xs = [seat.xy[0] for seat in placed]
+    ys = [seat.xy[1] for seat in placed]
+    width = max(max(xs) - min(xs) + 2 * MARGIN, MIN_SPAN)
+    height = max(max(ys) - min(ys) + 2 * MARGIN, width * 0.6)
+    width = max(width, height / 0.9)
+    width, height = min(width, WIDTH), min(height, HEIGHT)
+    x = min(max((min(xs) + max(xs)) / 2 - width / 2, 0.0), WIDTH - width)
+    y = min(max((min(ys) + max(ys)) / 2 - height / 2, 0.0), HEIGHT - height)
+    return round(x, 1), round(y, 1), round(width, 1), round(height, 1)
+
+
+def seat_map(seats: list[Seat], unmapped: list[dict] | None = None) -> dict | None:
+    """What the map template draws, or None when no seat can be placed: the seats (the
+    page's own first, then by number), the view fitted to them, the marker and label sizes
+    for that view, and the organisations that could not be placed."""
     placed = [seat for seat in seats if seat.inside]
     if not placed:
         return None
+    x, y, width, height = fit(placed)
+    scale = width / WIDTH
     return {
         "width": WIDTH,
         "height": HEIGHT,
+        "view": f"{x} {y} {width} {height}",
+        "radius": round(max(7 * scale, 2.2), 2),
+        "font": round(max(15 * scale, 4.5), 2),
+        "stroke": round(max(2.5 * scale, 0.6), 2),
         "outlines": OUTLINES_STATIC if has_outlines() else None,
-        "seats": sorted(placed, key=lambda seat: (not seat.current, seat.label)),
+        "seats": sorted(placed, key=lambda seat: (
+            not seat.current, seat.number is None, seat.number or 0, seat.label)),
         "highlighted": any(seat.current for seat in placed),
+        "unmapped": unmapped or [],
     }

@@ -191,6 +191,6 @@ def test_the_home_page_shows_the_project_at_a_glance(site, page):
     glance = page.locator("dl.glance")
     assert "2CE202P1" in glance.inner_text()
     assert glance.locator(".conf-low").count() >= 1
-    glance.locator("a[href='/doc/event/final-conference']").click()
+    page.locator("section.timeline-section a[href='/doc/event/final-conference']").click()
     page.wait_for_url("**/doc/event/final-conference")
     assert page.locator("h1").inner_text()

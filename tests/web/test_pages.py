@@ -277,7 +277,7 @@ def test_conflicting_budgets_are_shown_side_by_side_with_sources(site):
     assert all(v["sources"] for v in budget["values"])
     assert len({tuple(v["sources"]) for v in budget["values"]}) >= 3
     html = get(f"{site}/doc/project/clusters-cord", BROWSER).text
-    assert 'class="disputed"' in html
+    assert 'class="disputed' in html
 
 
 def test_entity_page_head_has_schema_org_json_ld_and_opengraph(site):
@@ -494,9 +494,9 @@ def test_home_summarises_the_project_from_the_data_in_english(site):
     html = get(f"{site}/", BROWSER, **{"Accept-Language": "en"}).text
     glance = html.split('id="projects"')[1].split('id="browse"')[0]
     for text in ("Clusters and Cooperation for Regional Development in Central Europe",
-                 "2CE202P1", "2010-03 – 2013-02", "36 months", "start given as 2010-04",
+                 "2CE202P1", "March 2010 – February 2013", "36 months", "start given as April 2010",
                  "1,460,000 EUR", "1,358,494.68 EUR", "1,460,334.99 EUR", "1,112,940.82 EUR",
-                 "10 partners from 8 countries", "2013-02-06", "10 sectors", "WP4",
+                 "10 partners from 8 countries", "6 February 2013", "10 sectors", "WP4",
                  "low confidence", "medium confidence"):
         assert text in glance, text
     for href in ("/doc/project/clusters-cord", "/doc/programme/central-europe",
@@ -508,7 +508,7 @@ def test_home_summarises_the_project_from_the_data_in_english(site):
         assert f'href="{href}"' in glance, href
     assert glance.count('href="/doc/sector/') == 10
     assert glance.count('href="/doc/work-package/') == 4
-    period = glance.split("2010-04")[1].split("</dd>")[0]
+    period = glance.split("April 2010")[1].split("</dd>")[0]
     assert "/doc/source/slides-2012-04-16" in period
 
 
@@ -525,6 +525,76 @@ def test_home_summary_speaks_czech_and_has_a_json_twin(site):
     assert {p.get("startDate") for p in data["periods"]} == {"2010-03", "2010-03-01", "2010-04"}
     assert data["periods"][0]["months"] == 36
     assert {a["confidence"] for a in data["amounts"]} == {"high", "low"}
+
+
+def test_home_tells_the_story_partners_outputs_and_a_timeline_without_javascript(site):
+    html = get(f"{site}/", BROWSER, **{"Accept-Language": "en"}).text
+    partners = html.split('id="partners"')[1].split("</table>")[0]
+    for text in ("Regional Development Agency of the Ústí Region", "Ústí nad Labem", "Czechia",
+                 "Legnica", "Poland", "Stuttgart", "Germany", "lead partner"):
+        assert text in partners, text
+    # Ten partners the surer sources name, and two only weak sources name, marked so.
+    assert partners.count('class="num"') == 12
+    assert "conf-low" in partners
+    unmapped = html.split('class="unmapped"')[1].split("</p>")[0]
+    assert "/doc/organisation/bsc-kranj" in unmapped
+    outputs = html.split('id="outputs"')[1].split("</table>")[0]
+    assert 'href="/doc/output/web-portal"' in outputs
+    assert "status-completed" in outputs and "status-planned" in outputs
+    timeline = html.split('id="timeline"')[1].split("</section>")[0]
+    years = [part.split("<")[0] for part in timeline.split('class="year-label">')[1:]]
+    assert years[:4] == ["2010", "2011", "2012", "2013"]
+    assert '<time datetime="2011-10-25">25 October 2011</time>' in timeline
+    assert timeline.index("/doc/event/benchmarking-conference-milan") < timeline.index(
+        "/doc/event/final-conference")
+
+
+def test_czech_home_writes_dates_and_statuses_in_czech(site):
+    html = get(f"{site}/?lang=cs", BROWSER).text
+    timeline = html.split('id="timeline"')[1].split("</section>")[0]
+    assert "25. října 2011" in timeline
+    assert "dokončeno" in timeline and "plánováno" in timeline
+    assert "Česko" in html.split('id="partners"')[1].split("</table>")[0]
+
+
+def test_a_partner_has_the_same_number_on_every_map(site):
+    home = get(f"{site}/", BROWSER).text
+    organisation = get(f"{site}/doc/organisation/wrs", BROWSER).text
+
+    def label_of(html, href):
+        marker = html.split(f'<a href="{href}" class="seat')[1]
+        return marker.split('aria-label="')[1].split('"')[0]
+
+    assert label_of(home, "/doc/organisation/rra-uk").startswith("1 RRA ÚK: ")
+    number = label_of(home, "/doc/organisation/wrs").split(" ")[0]
+    assert number.isdigit()
+    assert label_of(organisation, "/doc/organisation/wrs").startswith(number + " WRS: ")
+    assert label_of(organisation, "/doc/organisation/rra-uk").startswith("1 RRA ÚK: ")
+
+
+def test_the_project_page_has_the_timeline_and_an_event_page_maps_its_venue(site):
+    project = get(f"{site}/doc/project/clusters-cord", BROWSER).text
+    assert 'id="timeline"' in project and 'id="outputs"' in project
+    event = get(f"{site}/doc/event/final-conference", BROWSER).text
+    figure = event.split('<figure class="map')[1].split("</figure>")[0]
+    assert "Hotel Diplomat" in figure
+    assert "this organisation" not in figure
+
+
+def test_pages_name_their_canonical_url_and_both_language_versions(site):
+    html = get(f"{site}/doc/organisation/rra-uk?lang=cs", BROWSER).text
+    head = html.split("</head>")[0]
+    assert f'<link rel="canonical" href="{BASE}doc/organisation/rra-uk?lang=cs">' in head
+    for code in ("en", "cs"):
+        assert (f'<link rel="alternate" hreflang="{code}" '
+                f'href="{BASE}doc/organisation/rra-uk?lang={code}">') in head
+    assert f'hreflang="x-default" href="{BASE}doc/organisation/rra-uk"' in head
+    assert '<meta name="description" content="' in head
+    description = head.split('<meta name="description" content="')[1].split('"')[0]
+    assert description.strip()
+    icon = get(f"{site}/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.content[:4] == b"\x00\x00\x01\x00"
 
 
 def test_fellow_and_region_seats_are_not_drawn_beyond_map_max_seats(built):
@@ -584,7 +654,7 @@ def test_project_of_2000_members_lists_one_page_of_them_with_a_link_to_the_rest(
     assert len(response.content) < 100_000  # bounded by page_size, not by the members
     table = response.text.split('<section class="members"')[1].split("</section>")[0]
     assert table.count('href="/doc/organisation/m') == 50
-    assert "1–50 of 2000" in table
+    assert "1–50 of 2,000" in table
     assert 'href="/doc/project/big?members=50#members"' in table
     page = get(f"{big}/doc/project/big.json").json()
     assert len(page["members"]) == 50
