@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from publisher.artefacts.scan import scan
 from publisher.core.scheme import Scheme
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
@@ -40,24 +41,42 @@ def _line(subjects, graph, predicate, obj, visiting: frozenset) -> str:
 
 def entity_hashes(store: ox.Store, scheme: Scheme) -> dict[str, str]:
     """IRI → SHA-256 of the entity's outgoing triples (graph names included) in the store."""
-    blanks: dict[object, list] = defaultdict(list)
-    entities: dict[str, list] = defaultdict(list)
-    for quad in store.quads_for_pattern(None, None, None, None):
-        subject = quad.subject
+    lines = EntityLines(scheme)
+    scan(store, [lines])
+    return lines.hashes()
+
+
+class EntityLines:
+    """Collects each entity's outgoing triples from a scan (:mod:`publisher.artefacts.scan`)
+    and hashes them once every blank node is known."""
+
+    def __init__(self, scheme: Scheme):
+        self.scheme = scheme
+        self.blanks: dict[object, list] = defaultdict(list)
+        self.entities: dict[str, list] = defaultdict(list)
+        self._last: tuple[object, bool] = (None, False)
+
+    def _is_entity(self, subject) -> bool:
+        if self._last[0] != subject:  # quads come grouped by subject: one split per group
+            self._last = (subject, bool(self.scheme.split_entity(subject.value)))
+        return self._last[1]
+
+    def add(self, graph, subject, predicate: str, obj) -> None:
         if isinstance(subject, ox.BlankNode):
-            blanks[subject].append((quad.graph_name, quad.predicate, quad.object))
-        elif isinstance(subject, ox.NamedNode) and scheme.split_entity(subject.value):
-            obj = quad.object
+            self.blanks[subject].append((graph, f"<{predicate}>", obj))
+        elif isinstance(subject, ox.NamedNode) and self._is_entity(subject):
             if isinstance(obj, ox.BlankNode):  # expanded once every blank node is known
-                entities[subject.value].append((quad.graph_name, quad.predicate, obj))
+                self.entities[subject.value].append((graph, f"<{predicate}>", obj))
             else:  # kept as its text line at once: far less memory than the terms
-                entities[subject.value].append(f"{quad.graph_name} {quad.predicate} {obj}")
-    hashes = {}
-    for iri, items in entities.items():
-        lines = sorted(item if isinstance(item, str) else _line(blanks, *item, frozenset())
-                       for item in items)
-        hashes[iri] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
-    return dict(sorted(hashes.items()))
+                self.entities[subject.value].append(f"{graph} <{predicate}> {obj}")
+
+    def hashes(self) -> dict[str, str]:
+        hashes = {}
+        for iri, items in self.entities.items():
+            lines = sorted(item if isinstance(item, str)
+                           else _line(self.blanks, *item, frozenset()) for item in items)
+            hashes[iri] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+        return dict(sorted(hashes.items()))
 
 
 def compare(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str]]:
@@ -112,10 +131,12 @@ def read_cached(path: Path) -> ChangeLog | None:
     return read(path)
 
 
-def write(context) -> None:
-    """Artefact step: compare with the previous generation and extend the history."""
+def write(context, hashes: dict[str, str] | None = None) -> None:
+    """Artefact step: compare with the previous generation and extend the history
+    (``hashes``: the entity hashes of the build's one scan, when it made them)."""
     built_at = context.manifest["built_at"]
-    hashes = entity_hashes(context.store, context.scheme)
+    if hashes is None:
+        hashes = entity_hashes(context.store, context.scheme)
     previous = read(context.previous.changes_path) if context.previous else None
     before = previous.hashes if previous else {}
     history = list(previous.history) if previous else []
@@ -130,6 +151,7 @@ def write(context) -> None:
     counts = {kind: sum(1 for _, c in found if c == kind) for kind in (ADDED, CHANGED, REMOVED)}
     last_change = history[-1]["at"] if history else built_at
     context.manifest["changes"] = {**counts, "versions": len(history), "last_change": last_change}
+
 
 STATES_FILE = "changes-states.json"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.core.iris import PREFIXES
+from publisher.artefacts.scan import scan
 from publisher.core.labels import LABEL_PREDICATES, best_labels
 from publisher.core.scheme import Scheme
 
@@ -33,14 +33,6 @@ BOOSTS = {
     "http://schema.org/alternateName": -1.0,
     "http://www.w3.org/2004/02/skos/core#notation": -0.5,
 }
-
-_LABELS_QUERY = """
-SELECT DISTINCT ?s ?p ?label WHERE {
-  VALUES ?p { %s }
-  ?s ?p ?label .
-  FILTER(isIRI(?s) && isLiteral(?label))
-}
-"""
 
 SCHEMA = """
 CREATE TABLE entities (
@@ -76,22 +68,44 @@ def index_type(scheme: Scheme, iri: str) -> str | None:
     return None
 
 
-def build_index(store: ox.Store, scheme: Scheme, path: Path) -> dict:
-    """Write search.sqlite; return counts for the manifest."""
-    predicates = " ".join(f"<{iri}>" for iri in BOOSTS)
-    rows: list[tuple] = []
-    own: dict[str, list] = defaultdict(list)
-    for solution in store.query(_LABELS_QUERY % predicates, prefixes=PREFIXES,
-                                use_default_graph_as_union=True):
-        iri = solution["s"].value
-        kind = index_type(scheme, iri)
-        if kind is None:
-            continue
-        label, predicate = solution["label"], solution["p"].value
-        rows.append((iri, kind, label.language or "", predicate, BOOSTS[predicate], label.value))
-        if predicate in LABEL_PREDICATES:
-            own[iri].append((predicate, label))
+class Labels:
+    """Collects the index's rows from a scan (:mod:`publisher.artefacts.scan`): each
+    distinct (IRI, label predicate, literal), as ``sparql/build/search-labels.rq`` selects."""
 
+    def __init__(self, scheme: Scheme):
+        self.scheme = scheme
+        self.seen: set = set()
+        self.rows: list[tuple] = []
+        self.own: dict[str, list] = defaultdict(list)
+
+    def add(self, graph, subject, predicate: str, obj) -> None:
+        boost = BOOSTS.get(predicate)
+        if boost is None or not isinstance(subject, ox.NamedNode) or not isinstance(
+                obj, ox.Literal):
+            return
+        key = (subject, predicate, obj)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        iri = subject.value
+        kind = index_type(self.scheme, iri)
+        if kind is None:
+            return
+        self.rows.append((iri, kind, obj.language or "", predicate, boost, obj.value))
+        if predicate in LABEL_PREDICATES:
+            self.own[iri].append((predicate, obj))
+
+
+def build_index(store: ox.Store, scheme: Scheme, path: Path) -> dict:
+    """Write search.sqlite from one pass over the store; return counts for the manifest."""
+    labels = Labels(scheme)
+    scan(store, [labels])
+    return write_index(labels, scheme, path)
+
+
+def write_index(labels: Labels, scheme: Scheme, path: Path) -> dict:
+    """Write search.sqlite from the collected labels; return counts for the manifest."""
+    rows, own = labels.rows, labels.own
     path.unlink(missing_ok=True)
     connection = sqlite3.connect(path)
     try:
@@ -120,7 +134,11 @@ def build_index(store: ox.Store, scheme: Scheme, path: Path) -> dict:
     return {"labels": len(rows), "entities": len(entities)}
 
 
-def write(context) -> None:
-    """Build step: search.sqlite in the generation being built."""
-    counts = build_index(context.store, context.scheme, context.work.search_path)
+def write(context, labels: Labels | None = None) -> None:
+    """Build step: search.sqlite in the generation being built (from the labels the
+    build's one scan collected, when given)."""
+    if labels is None:
+        counts = build_index(context.store, context.scheme, context.work.search_path)
+    else:
+        counts = write_index(labels, context.scheme, context.work.search_path)
     context.manifest["search"] = counts

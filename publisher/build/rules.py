@@ -11,22 +11,28 @@ ones, then all. A triple lands in the derived graph of the first level that yiel
 (``rules`` for high, ``rules-medium``, ``rules-low``), so it takes the weakest confidence of
 its premises. A graph with no declared confidence counts as low. Each derived graph names
 the graphs its premises came from (``prov:wasDerivedFrom``), inside itself.
+
+Each rule runs inside the store as one SPARQL update per level (``INSERT … USING``), never
+a Python object per derived triple; a level that adds no source graph to the one before
+it is skipped, since it could derive nothing new.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.core.iris import PREFIXES, RULES_GRAPH, VOCABULARY
+from publisher.core.iris import DERIVED_GRAPHS, PREFIXES, VOCABULARY
 from publisher.core.scheme import Scheme
 
 # (confidence level, derived graph name), most certain first.
 LEVELS: tuple[tuple[str, str], ...] = (
-    ("high", RULES_GRAPH), ("medium", "rules-medium"), ("low", "rules-low"))
-DERIVED_GRAPHS: tuple[str, ...] = tuple(name for _level, name in LEVELS)
+    tuple(zip(("high", "medium", "low"), DERIVED_GRAPHS, strict=True)))
 _WAS_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+# Where a rule's output waits, inside one update, until what a stronger level holds is taken out.
+SCRATCH_GRAPH = "rules-scratch"
 
 
 class RuleError(ValueError):
@@ -46,29 +52,24 @@ def derived_graph_iris(scheme: Scheme) -> frozenset[str]:
 def apply(root: Path, scheme: Scheme, store: ox.Store) -> int:
     """Run every rule; return how many new triples went into the derived graphs."""
     targets = [ox.NamedNode(scheme.graph(name)) for _level, name in LEVELS]
-    before = sum(_count(store, target) for target in targets)
+    before = len(store)
     premises = _premises_by_level(store, set(targets))
+    scratch = ox.NamedNode(scheme.graph(SCRATCH_GRAPH))
     for path in rule_files(root):
         text = scheme.rebase_text(path.read_text(encoding="utf-8"))
+        parts = _split_construct(text)
         for index, target in enumerate(targets):
+            if index and premises[index] == premises[index - 1]:
+                continue  # no graph of this level: the rule would derive nothing new
             graphs = premises[index] + targets[: index + 1]
-            try:
-                result = store.query(text, base_iri=scheme.base, prefixes=PREFIXES,
-                                     default_graph=graphs, named_graphs=graphs)
-            except SyntaxError as exc:
-                raise RuleError(f"{path.relative_to(root)}: {exc}") from exc
-            if not isinstance(result, ox.QueryTriples):
-                raise RuleError(f"{path.relative_to(root)}: a rule must be a CONSTRUCT query")
-            stronger = targets[:index]
-            store.extend(
-                ox.Quad(t.subject, t.predicate, t.object, target)
-                for t in list(result)
-                if not any(_holds(store, t, graph) for graph in stronger)
-            )
+            if parts is not None and _insert(store, scheme, parts, graphs, targets[:index],
+                                             target, scratch):
+                continue
+            _construct(store, scheme, root, path, text, graphs, targets[:index], target)
     for index, target in enumerate(targets):
         store.extend(ox.Quad(target, _WAS_DERIVED_FROM, graph, target)
                      for graph in premises[index])
-    return sum(_count(store, target) for target in targets) - before
+    return len(store) - before
 
 
 def _premises_by_level(store: ox.Store, derived: set) -> list[list[ox.NamedNode]]:
@@ -87,10 +88,95 @@ def _premises_by_level(store: ox.Store, derived: set) -> list[list[ox.NamedNode]
     return [[g for g in sources if declared.get(g, low) <= index] for index in range(len(LEVELS))]
 
 
+def _insert(store: ox.Store, scheme: Scheme, parts: tuple[str, str, str], graphs: list,
+            stronger: list, target: ox.NamedNode, scratch: ox.NamedNode) -> bool:
+    """Run one rule at one level as a SPARQL update, inside the store: what it derives
+    goes into a scratch graph, then into the target less what a stronger level holds.
+
+    The same triples as the CONSTRUCT path, without a Python object per triple (1.2M
+    derived triples at 1M source triples). False when the store cannot parse the rule
+    as an update; the caller then runs it as a CONSTRUCT, which reports the error.
+    """
+    prologue, template, where = parts
+    if not where.lstrip()[:5].upper() == "WHERE":
+        where = "WHERE " + where
+    dataset = "".join(f"USING {g} " for g in graphs) + "".join(
+        f"USING NAMED {g} " for g in graphs)
+    into = target if not stronger else scratch
+    update = f"{prologue}\nINSERT {{ GRAPH {into} {{ {template} }} }}\n{dataset}\n{where}"
+    if stronger:
+        absent = " ".join(f"FILTER NOT EXISTS {{ GRAPH {g} {{ ?s ?p ?o }} }}" for g in stronger)
+        update += (f" ;\nINSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ "
+                   f"GRAPH {scratch} {{ ?s ?p ?o }} {absent} }} ;\nDROP SILENT GRAPH {scratch}")
+    try:
+        store.update(update, base_iri=scheme.base, prefixes=PREFIXES)
+    except SyntaxError:
+        return False
+    return True
+
+
+def _construct(store: ox.Store, scheme: Scheme, root: Path, path: Path, text: str,
+               graphs: list, stronger: list, target: ox.NamedNode) -> None:
+    """Run one rule at one level as a CONSTRUCT query, triple by triple in Python."""
+    try:
+        result = store.query(text, base_iri=scheme.base, prefixes=PREFIXES,
+                             default_graph=graphs, named_graphs=graphs)
+    except SyntaxError as exc:
+        raise RuleError(f"{path.relative_to(root)}: {exc}") from exc
+    if not isinstance(result, ox.QueryTriples):
+        raise RuleError(f"{path.relative_to(root)}: a rule must be a CONSTRUCT query")
+    store.extend(
+        ox.Quad(t.subject, t.predicate, t.object, target)
+        for t in list(result)
+        if not any(_holds(store, t, graph) for graph in stronger)
+    )
+
+
 def _holds(store: ox.Store, triple: ox.Triple, graph: ox.NamedNode) -> bool:
     return any(True for _ in store.quads_for_pattern(
         triple.subject, triple.predicate, triple.object, graph))
 
 
-def _count(store: ox.Store, graph: ox.NamedNode) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+# IRIs, strings and comments, which may hold braces or the keyword without meaning them.
+_SKIP = re.compile(r'<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
+_CONSTRUCT = re.compile(r"CONSTRUCT\b", re.IGNORECASE)
+
+
+def _in_name(text: str, position: int) -> bool:
+    return position > 0 and (text[position - 1].isalnum() or text[position - 1] in "_:?$")
+
+
+def _split_construct(text: str) -> tuple[str, str, str] | None:
+    """(prologue, template, the rest) of a ``CONSTRUCT { template } WHERE { … }`` rule, or
+    None when the text is not of that form (the CONSTRUCT path then handles it)."""
+    position, start = 0, None
+    while position < len(text):
+        skip = _SKIP.match(text, position)
+        if skip:
+            position = skip.end()
+        elif _CONSTRUCT.match(text, position) and not _in_name(text, position):
+            start = position
+            position += len("CONSTRUCT")
+            break
+        else:
+            position += 1
+    while start is not None and position < len(text) and text[position] != "{":
+        if not text[position].isspace():
+            return None
+        position += 1
+    if start is None or position >= len(text):
+        return None
+    depth, opened = 0, position
+    while position < len(text):
+        skip = _SKIP.match(text, position)
+        if skip:
+            position = skip.end()
+            continue
+        if text[position] == "{":
+            depth += 1
+        elif text[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return text[:start], text[opened + 1:position], text[position + 1:]
+        position += 1
+    return None

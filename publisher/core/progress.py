@@ -1,7 +1,8 @@
 """A small progress display for the command line: a line per step, with its time.
 
 Steps that run past a second show a live elapsed-time counter on a terminal, so an
-operator sees the build is alive.
+operator sees the build is alive. Each step's wall and CPU seconds are kept for the
+build's manifest.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ class Progress:
         self.stream = stream or sys.stderr
         self.quiet = quiet
         self.timings: dict[str, float] = {}
+        self.cpu_timings: dict[str, float] = {}
 
     @contextlib.contextmanager
     def step(self, name: str):
         start = time.perf_counter()
+        cpu_start = time.process_time()
         done = threading.Event()
         live = not self.quiet and self.stream.isatty()
 
@@ -45,6 +48,9 @@ class Progress:
                 ticker.join()
         elapsed = time.perf_counter() - start
         self.timings[name] = round(elapsed, 3)
+        # CPU seconds of the whole process (every thread) during the step: on a shared
+        # machine the wall time says how long it took, this how much work it was.
+        self.cpu_timings[name] = round(time.process_time() - cpu_start, 3)
         self._line(f"✓ {name} ({elapsed:.2f} s)")
 
     def note(self, text: str) -> None:

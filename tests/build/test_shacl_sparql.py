@@ -192,3 +192,33 @@ def test_project_shapes_on_real_data_and_each_broken_fixture_report_as_pyshacl(r
     actual = validate_store(store, shapes, sources.origins)
     assert Counter(map(_key, actual.results)) == Counter(map(_key, expected.results))
     assert actual.conforms == (case is None)
+
+
+def test_queries_run_side_by_side_report_what_they_report_one_by_one(tmp_path):
+    root = _write_project(tmp_path, SHAPES, DATA)
+    sources = load_sources(root, SOURCE)
+    shapes = load_shapes(root, SOURCE)
+    store = ox.Store()
+    store.bulk_extend(sources.quads)
+    one = validate_store(store, shapes, sources.origins)
+    two = validate_store(store, shapes, sources.origins, threads=2)
+    assert len(one.results) > 25
+    assert [(_key(r), r.files) for r in two.results] == [(_key(r), r.files) for r in one.results]
+
+
+def test_files_of_focus_nodes_are_asked_for_only_when_there_are_results(tmp_path):
+    good = DATA.split("  <https://data.clusterscord.eu/id/thing/bad>")[0] + "}\n"
+    asked = []
+
+    def origins(wanted):
+        asked.append(wanted)
+        return {iri: {Path("data/test.trig")} for iri in wanted}
+
+    for data in (good, DATA):
+        root = _write_project(tmp_path / str(len(asked)) / str(len(data)), SHAPES, data)
+        store = ox.Store()
+        store.bulk_extend(load_sources(root, SOURCE).quads)
+        report = validate_store(store, load_shapes(root, SOURCE), origins)
+    bad = "https://data.clusterscord.eu/id/thing/bad"
+    assert len(asked) == 1 and bad in asked[0]
+    assert all(r.files == ("data/test.trig",) for r in report.results if r.focus == bad)
