@@ -120,7 +120,7 @@ def main() -> int:
               f"{time.perf_counter() - started:.1f} s")
 
         describer = Describer(OxigraphStore(generation), Display.load(generation.display_path),
-                              ROOT, settings.page_size,
+                              settings.page_size,
                               incoming_counts=incoming_counts.open_for(generation.path))
         entity, hub = B + "id/organisation/o42", B + "id/region/HUB"
         print(f"in-process describe, entity: {in_process(describer, entity, args.seconds):8.1f}/s")

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from publisher.artefacts.queries import write_texts
 from publisher.core.config import load_settings
 from publisher.core.generation import Generations
+from publisher.core.scheme import Scheme
 
 REPO = Path(__file__).resolve().parents[1]
 VENDOR_TESTS = REPO / "tests" / "w3c"
@@ -22,8 +24,10 @@ PROTOCOL_TESTS = VENDOR_TESTS / "sparql11-protocol"
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 
 
-def publish_quads(var: Path, quads: list[ox.Quad], base_iri: str = "https://data.clusterscord.eu/"):
-    """Publish a generation holding exactly these quads; return it."""
+def publish_quads(var: Path, quads: list[ox.Quad], base_iri: str = "https://data.clusterscord.eu/",
+                  root: Path = REPO):
+    """Publish a generation holding exactly these quads and the query texts of the project
+    at root (as a build writes them); return it."""
     generations = Generations(var)
     built_at = datetime.now(UTC)
     with generations.lock():
@@ -39,6 +43,7 @@ def publish_quads(var: Path, quads: list[ox.Quad], base_iri: str = "https://data
             "stats": {"triples": len(quads), "graphs": dict(sorted(graphs.items()))},
         }
         del store
+        manifest["queries"] = write_texts(root, work, Scheme(base_iri))
         work.manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
         return generations.publish(work)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.artefacts import dumps
+from publisher.artefacts.queries import Queries
 from publisher.core.generation import Generation
 from publisher.core.iris import PREFIXES
 from publisher.core.scheme import Scheme
@@ -32,8 +33,6 @@ BUILD_GRAPH = "catalog-build"
 CATALOG_FILE = "catalog.nt"
 VOID_FILE = "void.nt"
 SCHEMA_FILE = "dataset.schema.json"
-# The catalogue's queries ship with the publisher (every project needs them), in sparql/.
-QUERIES = Path(__file__).resolve().parents[2] / "sparql" / "catalog"
 
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 NUTS = "http://data.europa.eu/nuts/code/"
@@ -103,11 +102,9 @@ def editorial_triples(store: ox.Store, scheme: Scheme) -> list[ox.Triple]:
     ]
 
 
-def _rows(store: ox.Store, name: str, **bindings) -> list:
-    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
-    subs = {ox.Variable(k): v for k, v in bindings.items()}
-    return list(store.query(text, prefixes=PREFIXES, substitutions=subs,
-                            use_default_graph_as_union=True))
+def _rows(context, name: str, **bindings) -> list:
+    """Rows of a catalogue query (``sparql/catalog/``, as written into the generation)."""
+    return list(Queries(context.work).run(context.store, "catalog", name, **bindings))
 
 
 def _period_bound(literal: ox.Literal, end: bool) -> date | None:
@@ -125,13 +122,14 @@ def _period_bound(literal: ox.Literal, end: bool) -> date | None:
         return None
 
 
-def coverage(store: ox.Store, iris: Iris) -> tuple[list[str], tuple[date, date] | None]:
+def coverage(context, iris: Iris) -> tuple[list[str], tuple[date, date] | None]:
     """The places (countries, NUTS regions) the data links to, and the period of its topic."""
     catalog_graph = ox.NamedNode(iris.scheme.graph(CATALOG_GRAPH))
-    found = {row["place"].value for row in _rows(store, "coverage-places", catalog=catalog_graph)}
+    found = {row["place"].value
+             for row in _rows(context, "coverage-places", catalog=catalog_graph)}
     places = sorted(p for p in found if not _has_narrower(p, found))
     starts, ends = [], []
-    for row in _rows(store, "coverage-period", dataset=iris.dataset):
+    for row in _rows(context, "coverage-period", dataset=iris.dataset):
         if row["start"] is not None:
             starts.append(_period_bound(row["start"], end=False))
         if row["end"] is not None:
@@ -148,9 +146,9 @@ def _has_narrower(place: str, places: set[str]) -> bool:
     )
 
 
-def ontologies(store: ox.Store) -> list[tuple[ox.NamedNode, list[ox.Literal]]]:
+def ontologies(context) -> list[tuple[ox.NamedNode, list[ox.Literal]]]:
     found: dict[ox.NamedNode, list] = {}
-    for row in _rows(store, "ontologies"):
+    for row in _rows(context, "ontologies"):
         labels = found.setdefault(row["ontology"], [])
         if row["label"] is not None:
             labels.append(row["label"])
@@ -186,12 +184,12 @@ def computed_triples(context, editorial: list[ox.Triple], dates: dict) -> list[o
         ]
     out.append(ox.Triple(dataset, DCAT("version"), _lit(dates["version"])))
 
-    for ontology, labels in ontologies(context.store):
+    for ontology, labels in ontologies(context):
         out += [ox.Triple(dataset, DCT("conformsTo"), ontology),
                 ox.Triple(ontology, A, DCT("Standard"))]
         out += [ox.Triple(ontology, DCT("title"), label) for label in labels]
 
-    places, period = coverage(context.store, iris)
+    places, period = coverage(context, iris)
     for place in places:
         node = ox.NamedNode(place)
         out += [ox.Triple(catalog, DCT("spatial"), node), ox.Triple(dataset, DCT("spatial"), node),
@@ -309,11 +307,11 @@ def void_triples(context, examples: list[str]) -> list[ox.Triple]:
     return out
 
 
-def example_resources(store: ox.Store, iris: Iris, limit: int = 3) -> list[str]:
+def example_resources(context, iris: Iris, limit: int = 3) -> list[str]:
     """The dataset's topic first, then the first entity of each of a few classes."""
-    examples = [t.object.value for t in store.quads_for_pattern(
+    examples = [t.object.value for t in context.store.quads_for_pattern(
         iris.dataset, SCHEMA("about"), None, ox.NamedNode(iris.scheme.graph(CATALOG_GRAPH)))]
-    for row in _rows(store, "examples", prefix=_lit(iris.scheme.entity_prefix)):
+    for row in _rows(context, "examples", prefix=_lit(iris.scheme.entity_prefix)):
         if len(examples) >= limit:
             break
         if row["first"].value not in examples:
@@ -379,7 +377,7 @@ def write(context) -> None:
     dates = _dates(context)
     editorial = editorial_triples(context.store, context.scheme)
     computed = computed_triples(context, editorial, dates)
-    void = void_triples(context, example_resources(context.store, iris))
+    void = void_triples(context, example_resources(context, iris))
     catalog = list(dict.fromkeys(editorial + computed))
     _save(context.work.path / CATALOG_FILE, catalog)
     titles = [t for t in editorial if t.subject == iris.dataset and t.predicate == DCT("title")]

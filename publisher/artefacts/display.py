@@ -16,66 +16,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.core.iris import ONTOLOGY_GRAPH, PREFIXES, RULES_GRAPH
+from publisher.artefacts.queries import Queries
+from publisher.core.iris import ONTOLOGY_GRAPH, RULES_GRAPH
 from publisher.core.scheme import Scheme
 
 SH = "http://www.w3.org/ns/shacl#"
 OTHER_GROUP = ""
-
-_SHAPES_QUERY = """
-SELECT ?shape ?class ?prop ?path ?name ?description ?order ?group ?min ?max ?datatype ?range
-WHERE {
-  ?shape sh:property ?prop .
-  OPTIONAL { ?shape sh:targetClass ?class }
-  ?prop sh:path ?path . FILTER(isIRI(?path))
-  OPTIONAL { ?prop sh:name ?name }
-  OPTIONAL { ?prop sh:description ?description }
-  OPTIONAL { ?prop sh:order ?order }
-  OPTIONAL { ?prop sh:group ?group }
-  OPTIONAL { ?prop sh:minCount ?min }
-  OPTIONAL { ?prop sh:maxCount ?max }
-  OPTIONAL { ?prop sh:datatype ?datatype }
-  OPTIONAL { ?prop sh:class ?range }
-}
-"""
-
-_GROUPS_QUERY = """
-SELECT ?group ?label ?order WHERE {
-  ?group a sh:PropertyGroup .
-  OPTIONAL { ?group rdfs:label ?label }
-  OPTIONAL { ?group sh:order ?order }
-}
-"""
-
-_GRAPHS_QUERY = """
-SELECT ?g ?label ?source WHERE {
-  GRAPH ?any { ?g a sd:Graph }
-  OPTIONAL { ?g skos:prefLabel|rdfs:label ?label }
-  OPTIONAL { ?g prov:wasDerivedFrom ?source }
-}
-"""
-
-_TYPES_QUERY = "SELECT DISTINCT ?s ?c WHERE { ?s a ?c FILTER(isIRI(?s)) }"
-
-# Node shapes without a target class, reached through sh:node from a property's path.
-_NODE_SHAPES_QUERY = """
-SELECT DISTINCT ?shape ?path WHERE {
-  ?prop sh:path ?path ; sh:node ?shape .
-  FILTER(isIRI(?path))
-  FILTER NOT EXISTS { ?shape sh:targetClass ?any }
-}
-"""
-
 
 def _lang_put(table: dict, term) -> None:
     if isinstance(term, ox.Literal):
         table.setdefault(term.language or "", term.value)
 
 
-def compile_profile(shapes: ox.Store, data: ox.Store, scheme: Scheme) -> dict:
+def compile_profile(queries: Queries, shapes: ox.Store, data: ox.Store, scheme: Scheme) -> dict:
     """The display profile as a JSON-ready dict."""
     groups: dict[str, dict] = {}
-    for row in shapes.query(_GROUPS_QUERY, prefixes=PREFIXES):
+    for row in queries.run(shapes, "build", "display-groups", union=False):
         entry = groups.setdefault(row["group"].value, {"labels": {}, "order": 1000.0})
         if row["label"] is not None:
             _lang_put(entry["labels"], row["label"])
@@ -84,8 +40,8 @@ def compile_profile(shapes: ox.Store, data: ox.Store, scheme: Scheme) -> dict:
 
     classes: dict[str, dict] = defaultdict(lambda: {"shapes": [], "properties": {}})
     constraints: dict[str, list] = defaultdict(list)
-    shape_classes = node_shape_classes(shapes, data)
-    for row in shapes.query(_SHAPES_QUERY, prefixes=PREFIXES):
+    shape_classes = node_shape_classes(queries, shapes, data)
+    for row in queries.run(shapes, "build", "display-shapes", union=False):
         shape, path = row["shape"].value, row["path"].value
         if row["class"] is not None:
             targets = [row["class"].value]
@@ -105,18 +61,12 @@ def compile_profile(shapes: ox.Store, data: ox.Store, scheme: Scheme) -> dict:
 
     terms: dict[str, dict] = defaultdict(lambda: {"labels": {}, "comments": {}})
     ontology = ox.NamedNode(scheme.graph(ONTOLOGY_GRAPH))
-    for row in data.query(
-        "SELECT ?term ?p ?text WHERE { ?term ?p ?text "
-        "VALUES ?p { rdfs:label skos:prefLabel rdfs:comment skos:definition } "
-        "FILTER(isIRI(?term) && isLiteral(?text)) }",
-        prefixes=PREFIXES,
-        default_graph=[ontology],
-    ):
+    for row in queries.run(data, "build", "ontology-texts", default_graph=[ontology]):
         kind = "comments" if row["p"].value.endswith(("comment", "definition")) else "labels"
         _lang_put(terms[row["term"].value][kind], row["text"])
 
     sources: dict[str, dict] = {}
-    for row in data.query(_GRAPHS_QUERY, prefixes=PREFIXES, use_default_graph_as_union=True):
+    for row in queries.run(data, "build", "display-graphs"):
         entry = sources.setdefault(row["g"].value, {"labels": {}, "sources": []})
         if row["label"] is not None:
             _lang_put(entry["labels"], row["label"])
@@ -129,13 +79,13 @@ def compile_profile(shapes: ox.Store, data: ox.Store, scheme: Scheme) -> dict:
     for entry in sources.values():  # in IRI order: every build links the same first source
         entry["sources"].sort()
     return {
-        "derived_predicates": derived_predicates(data, scheme),
+        "derived_predicates": derived_predicates(queries, data, scheme),
         "groups": groups,
         "classes": {cls: dict(entry) for cls, entry in classes.items()},
         "constraints": dict(constraints),
         "terms": dict(terms),
         "graphs": sources,
-        "types": type_segments(data, scheme),
+        "types": type_segments(queries, data, scheme),
     }
 
 
@@ -155,15 +105,13 @@ def _add_property(entry: dict, shape: str, row) -> None:
         prop["order"] = min(prop["order"], float(row["order"].value))
 
 
-def node_shape_classes(shapes: ox.Store, data: ox.Store) -> dict[str, list[str]]:
+def node_shape_classes(queries: Queries, shapes: ox.Store, data: ox.Store) -> dict[str, list[str]]:
     """{node shape: classes it describes} for shapes without sh:targetClass: the classes
     of the values of the paths that point to them with sh:node (e.g. the identifier shape
     describes adms:Identifier, the class of every adms:identifier value)."""
     found: dict[str, list[str]] = defaultdict(list)
-    for row in shapes.query(_NODE_SHAPES_QUERY, prefixes=PREFIXES):
-        path = ox.NamedNode(row["path"].value)
-        query = f"SELECT DISTINCT ?c WHERE {{ ?s {path} ?o . ?o a ?c }}"
-        for hit in data.query(query, use_default_graph_as_union=True):
+    for row in queries.run(shapes, "build", "display-node-shapes", union=False):
+        for hit in queries.run(data, "build", "value-classes", path=row["path"]):
             if hit["c"].value not in found[row["shape"].value]:
                 found[row["shape"].value].append(hit["c"].value)
     return dict(found)
@@ -181,20 +129,20 @@ def graph_confidence(data: ox.Store, scheme: Scheme) -> dict[str, str]:
     return found
 
 
-def derived_predicates(data: ox.Store, scheme: Scheme) -> list[str]:
+def derived_predicates(queries: Queries, data: ox.Store, scheme: Scheme) -> list[str]:
     """Predicates used only in the rules graph (alignment and inverse links)."""
     rules = scheme.graph(RULES_GRAPH)
     graphs: dict[str, set] = defaultdict(set)
-    for row in data.query("SELECT DISTINCT ?p ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+    for row in queries.run(data, "build", "graph-predicates", union=False):
         graphs[row["p"].value].add(row["g"].value)
     return sorted(p for p, found in graphs.items() if found == {rules})
 
 
-def type_segments(data: ox.Store, scheme: Scheme) -> dict[str, dict]:
+def type_segments(queries: Queries, data: ox.Store, scheme: Scheme) -> dict[str, dict]:
     """Per /id/{type}/ segment: entity count and its classes, most frequent first."""
     entities: dict[str, set] = defaultdict(set)
     classes: dict[str, Counter] = defaultdict(Counter)
-    for row in data.query(_TYPES_QUERY, use_default_graph_as_union=True):
+    for row in queries.run(data, "build", "typed-subjects"):
         split = scheme.split_entity(row["s"].value)
         if split is None:
             continue
@@ -213,7 +161,7 @@ def write(context) -> None:
     """Build step: write display.json into the generation being built."""
     shapes = ox.Store()
     shapes.extend(context.shapes)
-    profile = compile_profile(shapes, context.store, context.scheme)
+    profile = compile_profile(Queries(context.work), shapes, context.store, context.scheme)
     context.work.display_path.write_text(
         json.dumps(profile, ensure_ascii=False, indent=1), encoding="utf-8"
     )

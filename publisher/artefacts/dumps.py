@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from publisher.artefacts.queries import Queries
 from publisher.core.iris import PREFIXES
 
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -66,8 +66,6 @@ FORMATS = (
 )
 GZIP_MEDIA_TYPE = "application/gzip"
 
-# CONSTRUCT yields each triple of the union once, without per-row work in Python.
-_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 GZIP_LEVEL = 6
 
 
@@ -75,28 +73,26 @@ def by_key(key: str) -> DumpFormat | None:
     return next((fmt for fmt in FORMATS if fmt.key == key), None)
 
 
-def _union_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    return iter(store.query(_UNION))
-
-
-def _write(store: ox.Store, fmt: DumpFormat, handle) -> None:
+def _write(store: ox.Store, fmt: DumpFormat, handle, union: str) -> None:
     if fmt.named_graphs:
         store.dump(handle, fmt.rdf, prefixes=None if fmt.rdf == ox.RdfFormat.N_QUADS else PREFIXES)
     elif fmt.rdf == ox.RdfFormat.N_TRIPLES:
-        store.query(_UNION).serialize(handle, fmt.rdf)
+        store.query(union).serialize(handle, fmt.rdf)
     else:
-        ox.serialize(_union_triples(store), handle, fmt.rdf, prefixes=PREFIXES)
+        ox.serialize(iter(store.query(union)), handle, fmt.rdf, prefixes=PREFIXES)
 
 
-def write_dump(store: ox.Store, fmt: DumpFormat, path: Path) -> dict:
-    """Write one dump file; its name, size and SHA-256 as the manifest records them."""
+def write_dump(store: ox.Store, fmt: DumpFormat, path: Path, union: str) -> dict:
+    """Write one dump file; its name, size and SHA-256 as the manifest records them.
+    ``union`` is the CONSTRUCT giving each triple of the union of the graphs once
+    (``sparql/build/union-triples.rq``), for the formats without named graphs."""
     with open(path, "wb") as raw:
         if fmt.gzip:
             with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
                                compresslevel=GZIP_LEVEL) as packed:
-                _write(store, fmt, packed)
+                _write(store, fmt, packed, union)
         else:
-            _write(store, fmt, raw)
+            _write(store, fmt, raw, union)
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -118,9 +114,11 @@ def write(context) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     # Two at a time: serializing and compressing release the GIL for most of their work,
     # so two threads take 24 s instead of 45 s at 1M triples, with identical files.
+    union = Queries(context.work).build("union-triples")
     with ThreadPoolExecutor(max_workers=2) as pool:
         entries = list(pool.map(
-            lambda fmt: write_dump(context.store, fmt, folder / fmt.file_name(context.work.id)),
+            lambda fmt: write_dump(context.store, fmt, folder / fmt.file_name(context.work.id),
+                                   union),
             FORMATS,
         ))
     (folder / "SHA256SUMS").write_text(

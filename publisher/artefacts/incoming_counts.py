@@ -16,18 +16,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from publisher.artefacts.queries import Queries
 from publisher.core.scheme import Scheme
 
 FILE = "incoming.sqlite"
-
-# Same definition as sparql/views/incoming-counts.rq: distinct IRI subjects per predicate.
-_COUNTS_QUERY = """
-SELECT ?o ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  ?s ?p ?o .
-  FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?o), ?base))
-}
-GROUP BY ?o ?p
-"""
 
 SCHEMA = """
 CREATE TABLE incoming (
@@ -42,13 +34,11 @@ def path_in(generation_path: Path) -> Path:
     return Path(generation_path) / FILE
 
 
-def count(store: ox.Store, scheme: Scheme) -> list[tuple[str, str, int]]:
+def count(queries: Queries, store: ox.Store, scheme: Scheme) -> list[tuple[str, str, int]]:
     """(object, predicate, count) for every IRI under the base with incoming links."""
-    query = _COUNTS_QUERY.replace("?base", str(ox.Literal(scheme.base)))
-    return [
-        (row["o"].value, row["p"].value, int(row["n"].value))
-        for row in store.query(query, use_default_graph_as_union=True)
-    ]
+    rows = queries.run(store, "build", "incoming-counts",
+                       values=("base", [ox.Literal(scheme.base)]))
+    return [(row["o"].value, row["p"].value, int(row["n"].value)) for row in rows]
 
 
 def write_counts(rows, scheme: Scheme, path: Path) -> None:
@@ -67,7 +57,7 @@ def write_counts(rows, scheme: Scheme, path: Path) -> None:
 def write(context) -> None:
     """Build step: incoming.sqlite in the generation being built. It runs after every step
     that adds statements to the store (the catalogue's build graph), so it counts them."""
-    rows = count(context.store, context.scheme)
+    rows = count(Queries(context.work), context.store, context.scheme)
     write_counts(rows, context.scheme, path_in(context.work.path))
     context.manifest["incoming_counts"] = {
         "objects": len({row[0] for row in rows}), "pairs": len(rows),

@@ -25,7 +25,8 @@ SOURCE_SCHEME = Scheme(SOURCE_BASE)
 _HEADER = re.compile(
     r"^#\s*(title|description)(?:@([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*))?\s*:\s*(.*)$"
 )
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+# A query's name (its file name without .rq, and its name in URLs).
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,13 @@ def load_all(root: Path, scheme: Scheme = SOURCE_SCHEME) -> list[NamedQuery]:
     return [
         parse(path.stem, scheme.rebase_text(path.read_text(encoding="utf-8")))
         for path in sorted(folder.glob("*.rq"))
-        if _NAME.match(path.stem)
+        if NAME.match(path.stem)
     ]
 
 
 def find(root: Path, name: str, scheme: Scheme = SOURCE_SCHEME) -> NamedQuery | None:
     """The named query called name, or None (names outside the pattern are never looked up)."""
-    if not _NAME.match(name):
+    if not NAME.match(name):
         return None
     path = root / "sparql" / "queries" / f"{name}.rq"
     if not path.is_file():

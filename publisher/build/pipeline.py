@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from publisher.artefacts import stats
+from publisher.artefacts import queries, stats
 from publisher.build import rules
 from publisher.build.report import Report
 from publisher.build.sources import load_shapes, load_sources
@@ -112,6 +112,8 @@ def build(settings: Settings, progress: Progress | None = None) -> Generation:
                 "previous": previous.id if previous else None,
                 "stats": stats.compute(store, scheme),
             }
+        with progress.step("query texts"):
+            queries.write(context)  # before the steps that read them
         for name, write in artefact_steps():
             with progress.step(name):
                 write(context)

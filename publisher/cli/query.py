@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from publisher.artefacts import named_queries
+from publisher.artefacts.queries import Queries
 from publisher.core.generation import Generations
 from publisher.core.scheme import Scheme
 from publisher.serve.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
@@ -23,11 +23,11 @@ DEFAULT_TYPES = {
 }
 
 
-def read_query(args, settings, scheme: Scheme) -> str:
+def read_query(args, generation) -> str:
     if args.name:
-        named = named_queries.find(settings.root, args.name, scheme)
+        named = Queries(generation).named_query(args.name)
         if named is None:
-            raise ValueError(f"no named query {args.name!r} in sparql/queries/")
+            raise ValueError(f"no named query {args.name!r} in the published generation")
         return named.text
     if args.file:
         return Path(args.file).read_text(encoding="utf-8")
@@ -42,7 +42,7 @@ def cmd_query(args, settings) -> int:
     generation = Generations(settings.var).current()
     scheme = Scheme(generation.manifest().get("base_iri") or settings.base_iri)
     try:
-        text = read_query(args, settings, scheme)
+        text = read_query(args, generation)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

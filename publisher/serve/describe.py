@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from publisher.artefacts.display import Display
 from publisher.core.labels import LABEL_PREDICATES, LABEL_RANK, best_labels
 from publisher.core.sparql import with_values
-from publisher.store.base import QueryStore, view
+from publisher.store.base import QueryStore
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -118,21 +118,20 @@ class Description:
 class Describer:
     """Builds descriptions from one store, with the build's display profile."""
 
-    def __init__(self, store: QueryStore, display: Display, root, page_size: int = 50,
+    def __init__(self, store: QueryStore, display: Display, page_size: int = 50,
                  derived_graphs: frozenset[str] = frozenset(), incoming_counts=None):
         self.store = store
         # Incoming-link counts materialised at build time (publisher.incoming_counts); without
         # them, or for an IRI they do not cover, the store counts per request.
         self.incoming_counts = incoming_counts
         self.display = display
-        self.root = root
         self.page_size = page_size
         # Graphs of statements derived at build time (alignment, inverses): they go into the
         # RDF documents, but pages show the stated facts only.
         self.derived_graphs = derived_graphs
 
     def _view(self, name: str) -> str:
-        return view(self.root, name)
+        return self.store.view(name)
 
     def labels_of(self, iris) -> dict[str, dict[str, str]]:
         """{iri: {language: label}} for the given IRIs (one query)."""
@@ -152,7 +151,7 @@ class Describer:
 
     def exists(self, iri: str) -> bool:
         node = ox.NamedNode(iri)
-        return self.store.ask("ASK { { ?s ?p ?o } UNION { ?x ?y ?s } }", s=node)
+        return self.store.ask(self._view("entity-exists"), s=node)
 
     def describe(self, iri: str, incoming_predicate: str | None = None,
                  incoming_offset: int = 0) -> Description | None:

@@ -6,10 +6,9 @@ checking at start-up turns that into one clear message saying what to run.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
 from publisher.core.config import Settings
 from publisher.core.generation import Generations, NoPublishedGenerationError
+from publisher.store.backends import open_store
 
 
 class DamagedStoreError(RuntimeError):
@@ -21,8 +20,11 @@ def check_published(settings: Settings) -> str:
     generation = Generations(settings.var).current()
     manifest = generation.manifest()
     try:
-        store = ox.Store.read_only(str(generation.store_path))
-        answered = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }"))
+        store = open_store(settings, generation)
+        try:
+            answered = store.answers()
+        finally:
+            store.close()
     except (OSError, RuntimeError) as exc:
         raise DamagedStoreError(
             f"the published store {generation.store_path} cannot be opened ({exc}); "

@@ -19,7 +19,6 @@ import pyoxigraph as ox
 
 from publisher.core.iris import PREFIXES
 from publisher.store.base import QueryStore
-from publisher.store.oxigraph import OxigraphStore
 
 SELECT, ASK, CONSTRUCT = "select", "ask", "construct"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -140,33 +139,8 @@ def _distinct(triples):
 
 
 def _evaluate(store: QueryStore, job: Job):
-    """Start the query; the embedded store also resolves relative IRIs against the endpoint.
-
-    (The protocol leaves the base IRI to the service; a remote backend applies its own.)
-    """
-    if isinstance(store, OxigraphStore):
-        union = {} if has_dataset_clause(job.query) else {"use_default_graph_as_union": True}
-        dataset = _dataset(job) or union
-        return store.raw.query(job.query, prefixes=PREFIXES, base_iri=job.base_iri, **dataset)
-    return store.query(job.query, **_dataset(job))
-
-
-def has_dataset_clause(text: str) -> bool:
-    """True when the query names its own dataset (FROM / FROM NAMED).
-
-    Then the union default graph must not apply: the query's dataset rules, as the
-    protocol says. Keywords cannot be escaped, so a query without the letters "from" has
-    no dataset clause; any other query is parsed to be sure.
-    """
-    if "from" not in text.lower():
-        return False
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        parsed = parseQuery(text)
-    except Exception:  # noqa: BLE001 - the store's own parser reports real syntax errors
-        return False
-    return any(getattr(part, "datasetClause", None) for part in parsed)
+    """Start the query on the store, relative IRIs resolving against the endpoint."""
+    return store.client_query(job.query, base_iri=job.base_iri, **_dataset(job))
 
 
 def _dataset(job: Job) -> dict:

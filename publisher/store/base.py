@@ -1,23 +1,51 @@
 """The store interface the web layer reads through.
 
 One small interface, one implementation per backend (embedded Oxigraph here; a remote
-SPARQL 1.1 server in :mod:`publisher.remote`). Every backend returns pyoxigraph result
-objects, so callers never care which one answers. Queries are filled with typed terms
-(``substitutions``), never by pasting request text into query strings. Oxigraph applies a
-substitution to a SELECT only when the query projects that variable, so every SELECT view
-projects the variables it is filled with. Query texts are our own (views, code) and are
-written against the source base like the data, so they are rebased like the data.
+SPARQL 1.1 server in :mod:`publisher.store.remote`). Every backend returns pyoxigraph
+result objects, so callers never care which one answers. Queries are filled with typed
+terms (``substitutions``), never by pasting request text into query strings. Oxigraph
+applies a substitution to a SELECT only when the query projects that variable, so every
+SELECT view projects the variables it is filled with.
+
+Our own query texts (page views, named queries, the backends' own queries) are read from
+the generation a store answers for: the build wrote them there already rebased onto the
+generation's base (:mod:`publisher.artefacts.queries`), so nothing is rebased per query
+and an edit in the checkout changes nothing served until the next build.
 """
 
 from __future__ import annotations
 
 import abc
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from publisher.core.generation import Generation
+
+# Where a generation keeps its SPARQL texts, one folder per kind (views, queries, …).
+QUERIES_DIR = "sparql"
+
+
+class MissingQueryError(FileNotFoundError):
+    """A generation lacks one of the query texts the code asks for (built by an older build)."""
+
+
+@lru_cache(maxsize=512)
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def query_text(generation: Generation, folder: str, name: str) -> str:
+    """One of the SPARQL texts the build wrote into a generation (already rebased)."""
+    path = generation.path / QUERIES_DIR / folder / f"{name}.rq"
+    try:
+        return _read(path)
+    except FileNotFoundError as exc:
+        raise MissingQueryError(
+            f"generation {generation.id} has no query {folder}/{name}.rq; "
+            "run 'clusterscord build' to publish a complete generation"
+        ) from exc
 
 
 class QueryStore(abc.ABC):
@@ -35,7 +63,33 @@ class QueryStore(abc.ABC):
         named_graphs: list | None = None,
         union_default_graph: bool = True,
     ):
-        """Run a query; returns pyoxigraph QuerySolutions, QueryBoolean or QueryTriples."""
+        """Run one of our own queries; returns pyoxigraph QuerySolutions, QueryBoolean or
+        QueryTriples."""
+
+    @abc.abstractmethod
+    def client_query(
+        self,
+        sparql: str,
+        *,
+        base_iri: str,
+        default_graph: list | None = None,
+        named_graphs: list | None = None,
+    ):
+        """Run a client's query as the SPARQL Protocol asks: relative IRIs resolve against
+        base_iri; the dataset is the one given, else the query's own FROM / FROM NAMED
+        where the backend can honour it, else the union of the generation's graphs."""
+
+    def view(self, name: str) -> str:
+        """The text of a page query (``sparql/views/<name>.rq`` of this generation)."""
+        return query_text(self.generation, "views", name)
+
+    def own_query(self, name: str) -> str:
+        """The text of one of the backends' own queries (``sparql/store/<name>.rq``)."""
+        return query_text(self.generation, "store", name)
+
+    def answers(self) -> bool:
+        """Whether the store holds at least one quad of the generation (a start-up check)."""
+        return self.ask(self.own_query("has-quads"))
 
     def select(self, sparql: str, **substitutions) -> list[dict[str, object]]:
         """Rows of a SELECT as dicts of variable name → term (unbound names absent)."""
@@ -59,16 +113,3 @@ class QueryStore(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook; most backends hold nothing
         """Release the backend's resources."""
-
-
-@cache
-def _view_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
-
-
-def view(root: Path, name: str) -> str:
-    """The text of a parameterised query in sparql/views/ (the web pages' queries)."""
-    path = root / "sparql" / "views" / f"{name}.rq"
-    if not path.is_file():
-        raise FileNotFoundError(f"no view query {path}")
-    return _view_text(path)

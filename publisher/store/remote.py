@@ -363,9 +363,14 @@ class RemoteStore(QueryStore):
             self._virtuoso = virtuoso.is_virtuoso(response.headers.get("Server"))
         return self._virtuoso
 
+    def client_query(self, sparql, *, base_iri, default_graph=None, named_graphs=None):
+        """A client's query over the generation's graphs (or the graphs given); relative
+        IRIs resolve against the endpoint (base_iri is the same IRI)."""
+        return self.query(sparql, default_graph=default_graph, named_graphs=named_graphs)
+
     def query(self, sparql, *, substitutions=None, default_graph=None, named_graphs=None,
               union_default_graph=True):
-        text = bind(self.scheme.rebase_text(sparql), substitutions)
+        text = bind(sparql, substitutions)
         is_virtuoso = self._is_virtuoso()
         form = check_query(text, is_virtuoso)
         # Relative IRIs resolve against the endpoint, as in the embedded store.

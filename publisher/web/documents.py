@@ -29,15 +29,8 @@ from publisher.web.render_json import entity_json
 from publisher.web.render_rdf import serialize
 from publisher.web.site import site
 
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 _indexes: dict[Path, SearchIndex] = {}
 _counts: dict[Path, IncomingCounts | None] = {}
-
-
-def views_root() -> Path:
-    """Where sparql/views lives: the project root, or this repository's own copy."""
-    root = site().settings.root
-    return root if (root / "sparql" / "views").is_dir() else REPOSITORY_ROOT
 
 
 def display() -> Display:
@@ -47,7 +40,7 @@ def display() -> Display:
 def describer() -> Describer:
     settings = site().settings
     derived = frozenset({site().scheme().graph(RULES_GRAPH)})
-    return Describer(site().store(), display(), views_root(), settings.page_size, derived,
+    return Describer(site().store(), display(), settings.page_size, derived,
                      incoming_counts())
 
 

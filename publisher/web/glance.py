@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from publisher.store.base import view
 from publisher.web.i18n import pick_label
 from publisher.web.present import CONFIDENCE_RANK, Presenter, best, name_key, weakest
 
@@ -200,9 +199,9 @@ class Glance:
         return sorted(found.values(), key=lambda e: (e["date"], e["iri"]))
 
 
-def glance(store, describer, p: Presenter, root) -> dict | None:
+def glance(store, describer, p: Presenter) -> dict | None:
     """The summary of the project with the most partners (the dataset's own project)."""
-    rows = store.select(view(root, "home-project"))
+    rows = store.select(store.view("home-project"))
     by_project: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         if row["g"].value not in describer.derived_graphs:

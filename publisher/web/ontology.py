@@ -19,7 +19,6 @@ from flask import Blueprint, Response, redirect, render_template
 
 from publisher.core.iris import ONTOLOGY_GRAPH
 from publisher.core.scheme import Scheme
-from publisher.store.base import view
 from publisher.web import caching, documents, i18n
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, JSON, choose, not_acceptable
 from publisher.web.pages import split_extension
@@ -40,7 +39,7 @@ def _ontology_graph() -> ox.NamedNode:
 def ontology_terms() -> dict:
     """Classes and properties declared by the ontology, with their axioms and shapes."""
     store = site().store()
-    rows = store.query(view(documents.views_root(), "ontology-terms"),
+    rows = store.query(store.view("ontology-terms"),
                        default_graph=[_ontology_graph()])
     terms: dict[str, dict] = {}
     for row in rows:
@@ -122,7 +121,7 @@ def ontology_document(fmt, negotiated: bool) -> Response:
     if fmt.rdf is not None:
         triples = [
             ox.Triple(q.subject, q.predicate, q.object)
-            for q in site().store().query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            for q in site().store().query(site().store().view("graph-triples"),
                                           default_graph=[_ontology_graph()])
         ]
         response = Response(serialize(triples, fmt, scheme),

@@ -20,7 +20,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import parse_accept_header
 
-from publisher.artefacts import named_queries
+from publisher.artefacts.queries import Queries
 from publisher.serve.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
 from publisher.serve.querypool import PoolBusy, QueryTimeout, WorkerFailed
 from publisher.web import caching, limits, negotiate, sparql_page
@@ -245,9 +245,7 @@ def endpoint():
         named = None
         if (operation.query is None and request.method in ("GET", "HEAD")
                 and "name" in request.args):
-            named = named_queries.find(
-                site().settings.root, request.args["name"], site().scheme()
-            )
+            named = Queries(site().store().generation).named_query(request.args["name"])
             if named is None:
                 raise ProtocolError(404, f"no named query {request.args['name']!r}")
             operation = dataclasses.replace(operation, query=named.text)

@@ -14,13 +14,12 @@ import json
 import pyoxigraph as ox
 from flask import Response, render_template, request
 
-from publisher.artefacts import named_queries
+from publisher.artefacts.queries import Queries
 from publisher.core.labels import best_labels
 from publisher.core.scheme import Scheme
-from publisher.core.sparql import values_block
+from publisher.core.sparql import with_values
 from publisher.serve.query import ASK, CONSTRUCT, Job, QueryRefused
 from publisher.serve.querypool import AnswerTooLarge, PoolBusy, QueryTimeout, WorkerFailed
-from publisher.store.base import view
 from publisher.web import i18n, negotiate
 from publisher.web.querying import client_address, pool
 from publisher.web.site import site
@@ -61,7 +60,7 @@ def render(query: str | None = None, status: int = 200, **context):
             "description": i18n.pick_label(q.descriptions, lang) or "",
             "href": Scheme.query_path(q.name),
         }
-        for q in named_queries.load_all(settings.root, site().scheme())
+        for q in Queries(site().store().generation).named()
     ]
     body = render_template(
         "sparql.html",
@@ -148,14 +147,14 @@ def labels_of(iris) -> dict[str, dict[str, str]]:
     store = site().store()
     result: dict[str, dict[str, str]] = {}
     try:
-        labels_query = view(site().settings.root, "labels")
+        labels_query = store.view("labels")
     except FileNotFoundError:
         return result
     nodes = sorted(iris)
     for start in range(0, len(nodes), LABEL_BATCH):
         chunk = [ox.NamedNode(iri) for iri in nodes[start:start + LABEL_BATCH]]
         pairs: dict[str, list] = {}
-        for solution in store.query(labels_query + values_block("o", chunk)):
+        for solution in store.query(with_values(labels_query, "o", chunk)):
             label = solution["label"]
             if isinstance(label, ox.Literal):
                 pairs.setdefault(solution["o"].value, []).append((solution["lp"].value, label))

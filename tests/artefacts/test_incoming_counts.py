@@ -23,15 +23,14 @@ def counts(built):
     return opened
 
 
-def live(store, root, iri):
-    rows = store.select(Describer(store, None, root)._view("incoming-counts"),
-                        o=ox.NamedNode(iri))
+def live(store, iri):
+    rows = store.select(store.view("incoming-counts"), o=ox.NamedNode(iri))
     return sorted((row["p"].value, int(row["n"].value)) for row in rows)
 
 
 def test_build_writes_counts_equal_to_counting_in_the_store(built, store, counts):
     for iri in HUBS:
-        assert sorted(counts.counts(iri)) == live(store, built.settings.root, iri), iri
+        assert sorted(counts.counts(iri)) == live(store, iri), iri
     assert counts.counts(BASE + "id/project/nothing-here") == []
     manifest = built.generation.manifest()
     assert manifest["incoming_counts"]["pairs"] > 100
@@ -45,8 +44,8 @@ def test_counts_cover_only_iris_under_the_base(counts):
 def test_descriptions_with_materialised_counts_equal_those_counted_live(built, store, counts):
     display = Display.load(built.generation.display_path)
     derived = frozenset({Scheme(BASE).graph(RULES_GRAPH)})
-    fast = Describer(store, display, built.settings.root, 5, derived, counts)
-    slow = Describer(store, display, built.settings.root, 5, derived)
+    fast = Describer(store, display, 5, derived, counts)
+    slow = Describer(store, display, 5, derived)
     for iri in HUBS:
         a, b = fast.describe(iri), slow.describe(iri)
         assert [(x.predicate, x.count, [i.value for i in x.items]) for x in a.incoming] == [

@@ -41,7 +41,7 @@ def _quads() -> list[ox.Quad]:
 def published(tmp_path_factory):
     root = tmp_path_factory.mktemp("querypool")
     settings = settings_for(root, query_workers=1)
-    generation = publish_quads(settings.var, _quads())
+    generation = publish_quads(settings.var, _quads(), root=settings.root)
     pool = QueryPool(settings)
     yield settings, generation, pool
     pool.close()

@@ -34,7 +34,7 @@ def site_url(tmp_path_factory):
     shutil.copy(REPO / "sparql" / "views" / "labels.rq", root / "sparql" / "views")
     (root / "sparql" / "queries" / "documents.rq").write_text(NAMED_QUERY, encoding="utf-8")
     settings = settings_for(root, query_timeout_s=20)
-    publish_quads(settings.var, protocol_quads())
+    publish_quads(settings.var, protocol_quads(), root=settings.root)
     app = create_app(settings)
     with serving(settings, app) as base:
         yield base

@@ -78,7 +78,7 @@ def is_update_test(test: dict) -> bool:
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     settings = settings_for(REPO, var_dir=tmp_path_factory.mktemp("var"), query_timeout_s=20)
-    generation = publish_quads(settings.var, protocol_quads())
+    generation = publish_quads(settings.var, protocol_quads(), root=settings.root)
     app = create_app(settings)
     with serving(settings, app) as base:
         yield base, generation
