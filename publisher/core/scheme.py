@@ -240,6 +240,12 @@ class Scheme:
         return f"{path}.{ext}" if ext else path
 
     @staticmethod
+    def graph_path(name: str, ext: str | None = None) -> str:
+        """/graph/{name}[.ext]: the page (or RDF) of a named graph."""
+        path = f"/graph/{quote(name, safe='')}"
+        return f"{path}.{ext}" if ext else path
+
+    @staticmethod
     def dump_path(file_name: str) -> str:
         return DUMPS_PATH + quote(file_name, safe="")
 
@@ -269,7 +275,8 @@ class Scheme:
             return "/doc/" + path[len("/id/"):]
         return path
 
-    def paths(self) -> dict[str, str]:
+    @staticmethod
+    def paths() -> dict[str, str]:
         """The site paths of the surfaces, by name (for templates and JSON link tables)."""
         return {
             "home": HOME, "sparql": ENDPOINT_PATH, "search": SEARCH_PATH,

@@ -6,7 +6,7 @@ from flask import Flask, jsonify, request
 
 from publisher.core.config import Settings
 from publisher.core.generation import NoPublishedGenerationError
-from publisher.core.scheme import with_query
+from publisher.core.scheme import Scheme, with_query
 from publisher.web import i18n
 from publisher.web.site import Site
 
@@ -55,7 +55,8 @@ def create_app(settings: Settings) -> Flask:
         ops.bp, sparql.bp, harvest.bp, pages.bp, graphs.bp, ontology.bp, browse.bp, openapi.bp,
     ):
         app.register_blueprint(blueprint)
-
+    # Templates link the surfaces through the scheme's paths, never by literal paths.
+    app.jinja_env.globals["paths"] = Scheme.paths()
     @app.context_processor
     def page_context():
         lang = i18n.choose_language()

@@ -38,12 +38,13 @@ from werkzeug.http import (
     unquote_etag,
 )
 
+from publisher.core.scheme import DUMPS_PATH, ENDPOINT_PATH
 from publisher.web.i18n import COOKIE, LANGUAGES
 
 logger = logging.getLogger("clusterscord.access")
 
-BYPASS_PREFIXES = ("/dumps/", "/static/", "/health", "/ready")
-POST_PATHS = ("/sparql", "/sparql/")
+BYPASS_PREFIXES = (DUMPS_PATH, "/static/", "/health", "/ready")
+POST_PATHS = (ENDPOINT_PATH, ENDPOINT_PATH + "/")
 VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING", "CONTENT_TYPE",
                 "HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO")
 # What a stored entry costs beyond its body and headers: the digest key, the entry

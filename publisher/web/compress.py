@@ -20,6 +20,8 @@ from pathlib import Path
 
 import brotli
 
+from publisher.core.scheme import DUMPS_PATH
+
 MIN_BYTES = 1024
 GZIP_LEVEL, BROTLI_QUALITY = 6, 5
 PRECOMPRESSED = {"br": ".br", "gzip": ".gz"}
@@ -84,7 +86,7 @@ class Compressor:
     """WSGI middleware: compress what is worth it, for clients that accept it."""
 
     def __init__(self, app, static_folder: str | Path, static_prefix: str = "/static/",
-                 never: tuple[str, ...] = ("/dumps/",)):
+                 never: tuple[str, ...] = (DUMPS_PATH,)):
         self.app = app
         self.never = never
         self.static_folder = Path(static_folder)

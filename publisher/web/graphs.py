@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from flask import Blueprint
 
 from publisher.artefacts import dumps
+from publisher.core.scheme import Scheme
 from publisher.web import documents
 from publisher.web.negotiate import DOCUMENT_FORMATS, by_extension, choose, not_acceptable
 from publisher.web.site import site
@@ -53,7 +54,7 @@ def graph(name: str):
         fmt = choose(DOCUMENT_FORMATS)
         if fmt is None:
             return not_acceptable(DOCUMENT_FORMATS)
-    base_path = f"/graph/{stem}"
+    base_path = Scheme.graph_path(stem)
     description = documents.describer().describe(iri)
     if description is None:
         return documents.not_found_response(iri)
@@ -71,7 +72,7 @@ def graph(name: str):
         "triples": count,
         "dump": entry is not None,
         "dump_file": entry["file"] if entry else None,
-        "dump_path": f"/dumps/{entry['file']}" if entry else None,
+        "dump_path": Scheme.dump_path(entry["file"]) if entry else None,
     }}
     response = documents.render(description, fmt, base_path, TEMPLATES, **context)
     return documents.finish(response, fmt, base_path, negotiated,
