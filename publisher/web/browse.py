@@ -30,6 +30,24 @@ def _cache(response: Response, *variant: str) -> Response:
                              i18n.choose_language(), max_age=site().settings.cache_max_age_s)
 
 
+def nuts_detail(p, iri: str) -> str:
+    """For a region, its NUTS code and level ('NUTS 3 · CZ042'), which tells apart regions
+    of one name (the Slovakia of NUTS 0 and of NUTS 1); '' for anything else. A NUTS code's
+    length gives its level: two letters for a country (0), one more character per level."""
+    split = p.scheme.split_entity(iri)
+    if not split or split[0] != "region":
+        return ""
+    code = split[1]
+    return f"NUTS {len(code) - 2} · {code}" if 2 <= len(code) <= 5 else code
+
+
+def kind_word(p, kind: str) -> str:
+    """What one thing of a kind is called ('regional authority' is an organisation, a
+    'NUTS region' an area), for the badge beside a search result."""
+    word = i18n.t(f"kind.{kind}", p.lang)
+    return word if word != f"kind.{kind}" else p.kind_name(kind)
+
+
 def types_data() -> list[dict]:
     p = documents.presenter()
     rows = [
@@ -37,7 +55,7 @@ def types_data() -> list[dict]:
          "url": Scheme.browse_path(kind)}
         for kind, entry in documents.display().types.items()
     ]
-    return sorted(rows, key=lambda row: row["name"].casefold())
+    return sorted(rows, key=lambda row: i18n.sort_key(row["name"], p.lang))
 
 
 @bp.get("/browse")
@@ -66,8 +84,8 @@ def type_page(kind: str) -> dict:
         "total": total,
         "page": page,
         "pages": pages,
-        "items": [{"iri": h.iri, "label": p.label(h.labels, h.iri), "url": p.href(h.iri)}
-                  for h in hits],
+        "items": [{"iri": h.iri, "label": p.label(h.labels, h.iri), "url": p.href(h.iri),
+                   "detail": nuts_detail(p, h.iri)} for h in hits],
         "previous": with_query(path, page=page - 1) if page > 1 else None,
         "next": with_query(path, page=page + 1) if page < pages else None,
     }
@@ -102,8 +120,9 @@ def search_data() -> dict:
         ],
         "results": [
             {"iri": h.iri, "label": p.label(h.labels, h.iri), "matched": h.matched,
-             "type": h.type, "type_name": p.kind_name(h.type) if h.type != "def"
-             else i18n.t("nav.ontology"), "url": p.href(h.iri)}
+             "type": h.type, "type_name": kind_word(p, h.type) if h.type != "def"
+             else i18n.t("nav.ontology"), "url": p.href(h.iri),
+             "detail": nuts_detail(p, h.iri)}
             for h in hits
         ],
         "next": _search_url(args, page + 1) if page < pages else None,

@@ -252,6 +252,18 @@ MESSAGES: dict[str, dict[str, str | dict[str, str]]] = {
                     "cs": "{kind} ve znalostním grafu Clusters Cord: {name}."},
     "lang.name.en": {"en": "English", "cs": "Anglicky"},
     "lang.name.cs": {"en": "Czech", "cs": "Česky"},
+    # What one thing of a kind is called (search results).
+    "kind.project": {"en": "project", "cs": "projekt"},
+    "kind.organisation": {"en": "organisation", "cs": "organizace"},
+    "kind.membership": {"en": "membership", "cs": "členství"},
+    "kind.region": {"en": "NUTS region (area)", "cs": "region NUTS (území)"},
+    "kind.sector": {"en": "sector", "cs": "odvětví"},
+    "kind.work-package": {"en": "work package", "cs": "pracovní balíček"},
+    "kind.output": {"en": "output", "cs": "výstup"},
+    "kind.event": {"en": "event", "cs": "akce"},
+    "kind.place": {"en": "place", "cs": "místo"},
+    "kind.source": {"en": "source", "cs": "zdroj"},
+    "kind.meta-cluster": {"en": "meta-cluster", "cs": "metaklastr"},
     # Names of the /id/{type}/ segments (browse lists, breadcrumbs).
     "type.project": {"en": "Projects", "cs": "Projekty"},
     "type.organisation": {"en": "Organisations", "cs": "Organizace"},

@@ -26,7 +26,7 @@ from publisher.core.sparql import with_values
 from publisher.web import caching, documents, i18n
 from publisher.web.glance import glance
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, by_extension, choose, not_acceptable
-from publisher.web.present import best, json_script, name_key, weakest
+from publisher.web.present import best, json_script, weakest
 from publisher.web.seatmap import Seat, parse_wkt_point, seat_map
 from publisher.web.site import site
 from publisher.web.story import main_numbers, story
@@ -61,10 +61,33 @@ def language_context() -> dict:
         "fmt_date": lambda value, datatype=None: i18n.date_text(str(value), datatype, lang),
         "fmt_number": lambda value, digits=2: i18n.number(value, lang, digits),
         "fmt_duration": lambda value: i18n.duration(str(value), lang),
+        "fmt_literal": lambda value, datatype: literal_text(value, datatype, lang),
         "canonical_url": version(lang),
         "language_versions": [(code, version(code)) for code in i18n.LANGUAGES]
         + [("x-default", version(None))],
     }
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
+
+
+def literal_text(value: str, datatype: str | None, lang: str) -> str:
+    """A typed literal as a reader of lang writes it: dates at their precision, durations
+    in words, numbers with the language's separators, WKT points as coordinates; other
+    literals as they are."""
+    kind = (datatype or "").removeprefix(XSD)
+    if kind in ("date", "gYearMonth", "dateTime"):
+        return i18n.date_text(value, datatype, lang)
+    if kind == "duration":
+        return i18n.duration(value, lang)
+    if kind in ("decimal", "double", "float", "integer", "nonNegativeInteger",
+                "positiveInteger", "int", "long"):
+        return i18n.number(value, lang, 4)
+    if datatype == WKT:
+        point = parse_wkt_point(value)
+        return i18n.coordinates(point[1], point[0], lang) if point else value
+    return value
 
 
 @bp.get("/favicon.ico")
@@ -231,7 +254,7 @@ def member_rows(p, rows, labels) -> list[dict]:
                 "sources": [],
                 "confidence": None,
                 "flag": None,
-                "sort": (_order(row), name_key(label), org),
+                "sort": (_order(row), i18n.sort_key(label, p.lang), org),
             }
         source = p.source(row["g"].value)
         if source["name"] not in [s["name"] for s in member["sources"]]:

@@ -597,6 +597,32 @@ def test_pages_name_their_canonical_url_and_both_language_versions(site):
     assert icon.content[:4] == b"\x00\x00\x01\x00"
 
 
+def test_look_alikes_are_told_apart_by_kind_and_nuts_code(site):
+    results = get(f"{site}/search.json?q=usti&lang=en").json()["results"]
+    by_iri = {r["iri"]: r for r in results}
+    area = by_iri[BASE + "id/region/CZ042"]
+    authority = by_iri[BASE + "id/organisation/ustecky-kraj"]
+    assert area["label"] == authority["label"]
+    assert area["type_name"] != authority["type_name"]
+    assert area["detail"] == "NUTS 3 · CZ042" and authority["detail"] == ""
+    regions = get(f"{site}/browse/region.json").json()["items"]
+    slovakia = sorted(r["detail"] for r in regions if r["label"] == "Slovakia")
+    assert slovakia == ["NUTS 0 · SK", "NUTS 1 · SK0"]
+
+
+def test_typed_values_are_written_in_the_page_language(site):
+    seat = get(f"{site}/doc/place/rra-uk-seat?lang=cs", BROWSER).text
+    assert "50,6607°\u00a0s. š., 14,0323°\u00a0v. d." in seat
+    assert ">POINT(" not in seat
+    source = get(f"{site}/doc/source/rra-uk-project-page?lang=cs", BROWSER).text
+    assert "10. 1. 2012 14:42:00" in source
+    assert ">2012-01-10T14:42:00<" not in source
+    project = get(f"{site}/doc/project/clusters-cord?lang=cs", BROWSER).text
+    assert ">3 roky<" in project and ">P3Y<" not in project
+    kinds = project.split('<p class="kind">')[1].split("</p>")[0]
+    assert "foaf:" not in kinds and "eurio:" not in kinds
+
+
 def test_fellow_and_region_seats_are_not_drawn_beyond_map_max_seats(built):
     with serving(built.settings.replace(map_max_seats=3)) as base:
         page = get(f"{base}/doc/organisation/rra-uk.json").json()
