@@ -97,7 +97,7 @@ def test_document_without_extension_negotiates_with_vary_and_content_location(si
     html = get(f"{site}/doc/project/clusters-cord", BROWSER)
     assert html.headers["Content-Type"].startswith("text/html")
     assert html.headers["Content-Location"] == "/doc/project/clusters-cord.html"
-    assert "Access-Control-Allow-Origin" not in html.headers
+    assert html.headers["Access-Control-Allow-Origin"] == "*"  # public and read-only: any origin
 
 
 def test_every_document_links_to_every_format(site):
