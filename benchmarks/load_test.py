@@ -1,11 +1,13 @@
 """Bounded load test of the production server: entity pages, search and a query mix.
 
-Starts ``clusterscord serve`` (gunicorn, several read-only workers on one published store)
-on a loopback port, runs ``--clients`` concurrent keep-alive clients (asyncio, one
-connection each) for ``--seconds`` seconds, stops the server and prints throughput,
-p50/p95/p99 latency and errors per route class. Each client waits ``--think`` seconds
-between requests (0: back to back, the saturation figure). Traffic goes to 127.0.0.1
-only; the run stops by itself. Exit status 1 when any request failed.
+Starts ``clusterscord serve`` (the default server, granian, with its read-only workers on
+one published store) on a loopback port, runs ``--clients`` concurrent keep-alive clients
+(asyncio, one connection each, each from its own loopback address as distinct visitors
+are: the server shares uncached queries per client address) for ``--seconds`` seconds,
+stops the server and prints throughput, p50/p95/p99 latency and errors per route class.
+Each client waits ``--think`` seconds between requests (0: back to back, the saturation
+figure). Traffic stays on the loopback interface; the run stops by itself. Exit status 1
+when any request failed.
 
     .venv/bin/python benchmarks/load_test.py                 # 50 clients, 60 s
     .venv/bin/python benchmarks/load_test.py --think 0       # saturation
@@ -106,6 +108,11 @@ async def read_response(reader: asyncio.StreamReader, reused: bool = False) -> i
     return status
 
 
+def client_address(number: int) -> str:
+    """A loopback source address of its own for each client (127.0.0.2 onwards)."""
+    return f"127.0.{1 + number // 250}.{2 + number % 250}"
+
+
 async def client(number: int, host: str, port: int, plan: list[tuple[str, str]],
                  deadline: float, think: float, results: dict) -> None:
     """One keep-alive client. Like browsers, curl and urllib3 (RFC 9112 §9.3.1), it
@@ -125,7 +132,8 @@ async def client(number: int, host: str, port: int, plan: list[tuple[str, str]],
         for attempt in (1, 2):
             try:
                 if writer is None:
-                    reader, writer = await asyncio.open_connection(host, port)
+                    reader, writer = await asyncio.open_connection(
+                        host, port, local_addr=(client_address(number), 0))
                     served = 0
                 try:
                     writer.write(request)
@@ -243,7 +251,7 @@ def main(argv=None) -> int:
                         help="mean pause of a client between requests, s (0: none)")
     parser.add_argument("--warmup", type=float, default=5.0,
                         help="seconds of load before measuring (not counted)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="web worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--var", type=Path, help="a var directory with a published build "
                         "(default: build the project into a temporary one)")

@@ -55,7 +55,8 @@ class _Gunicorn(BaseApplication):
             "accesslog": "-",
             "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms',
             "control_socket_disable": True,
-            "forwarded_allow_ips": "*" if s.trust_forwarded else "127.0.0.1",
+            # Nobody may set SCRIPT_NAME or the scheme by header unless a proxy is trusted.
+            "forwarded_allow_ips": "*" if s.trust_forwarded else "",
             "post_worker_init": _warm_worker,
             "worker_exit": _leave_worker,
         }

@@ -18,6 +18,7 @@ import signal
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -26,7 +27,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.production import production
+from tests.production import production, rss_mib
 
 GUARD_S = 30  # no answer within this is a failure (a guard, not a measurement)
 MARK = '<hx-mark a="1">'
@@ -245,8 +246,8 @@ def test_hostile_bodies_content_types_and_encodings(server, port, routes, data):
 
 
 @pytest.mark.parametrize("raw,status", [
-    (b"/id/organisation/" + b"a" * 8000, 414),
-    (b"/search?q=" + b"%22" * 3000, 414),
+    (b"/id/organisation/" + b"a" * 1_220_000, 414),
+    (b"/search?q=" + b"%22" * 410_000, 414),
     (b"/doc/organisation/%ff%fe", 404),
     (b"/doc/organisation/%00", 404),
     (b"/static/..%2f..%2fpyproject.toml", 404),
@@ -304,3 +305,189 @@ def test_sigterm_lets_a_request_in_flight_finish(built, tmp_path):
         running.process.wait(timeout=GUARD_S)
     assert outcome["response"].status_code == 503
     assert "time limit" in outcome["response"].text
+
+
+# -- slow and greedy clients (issue cases 1-12; the slow ones in test_slow_clients.py) ------
+
+
+@pytest.fixture(scope="module")
+def gunicorn(built, tmp_path_factory):
+    """The same data under gunicorn: the request limits must be the same under both."""
+    log = tmp_path_factory.mktemp("hostile-http-gunicorn") / "server.log"
+    with production(built.settings.var, log, server="gunicorn", query_timeout_s=3,
+                    workers=1) as running:
+        yield running
+
+
+@pytest.fixture(params=["granian", "gunicorn"])
+def either(request, server, gunicorn):
+    return server if request.param == "granian" else gunicorn
+
+
+def port_of(running) -> int:
+    return int(running.base.rsplit(":", 1)[1])
+
+
+def web_workers(running) -> list[int]:
+    found = []
+    for pid in running.tree()[1:]:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if b"spawn_main" not in handle.read():
+                    found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
+def test_cache_keeps_no_request_body_and_worker_memory_stays_flat(server, port):
+    """Case 1: 300 POSTs of a tiny query padded to 300 kB, each different, were all kept
+    in cache keys the accounting ignored (450-640 MB); now a long body is never cached."""
+    before = sum(rss_mib(pid) for pid in web_workers(server))
+    pad = b"a" * 300_000
+    for n in range(300):
+        body = b"query=ASK%7B%7D&pad=" + str(n).encode() + pad
+        answer = send(port, request("POST", b"/sparql", {
+            "Content-Type": b"application/x-www-form-urlencoded",
+            "Accept": b"application/sparql-results+json"}, body))
+        assert answer.status == 200, answer.body[:200]
+    after = sum(rss_mib(pid) for pid in web_workers(server))
+    assert after - before < 40, (before, after)
+
+
+def test_huge_headers_are_refused_and_never_kept(server, port):
+    """Case 1 under granian, case 11: 400 kB of headers get 431 before the application."""
+    answer = send(port, request("GET", b"/", {"X-Pad": b"a" * 400_000}))
+    assert answer.status == 431
+    answer = send(port, request("GET", b"/", {"Accept": b"text/html;q=0.9," * 1500}))
+    assert answer.status == 431
+
+
+def test_a_language_cookie_the_app_ignores_cannot_poison_the_cache(server, port, entities):
+    """Case 4: the cache reads the lang cookie as the application does."""
+    kind, slug = entities[0]
+    target = f"/doc/{kind}/{slug}?poison=cookie".encode()
+    first = send(port, request("GET", target, {"Accept": b"text/html",
+                                               "Cookie": b"a=b c; lang=cs"}))
+    assert first.status == 200
+    for _ in range(4):  # every worker, whatever it cached
+        later = send(port, request("GET", target, {"Accept": b"text/html"}))
+        assert later.status == 200
+        assert b'<html lang="en"' in later.body, later.body[:300]
+
+
+def test_script_name_from_the_client_never_reaches_a_page(either, entities):
+    """Case 5: a client's SCRIPT_NAME (honoured by gunicorn from loopback) is ignored."""
+    kind, slug = entities[0]
+    target = f"/doc/{kind}/{slug}?poison=script".encode()
+    answer = send(port_of(either), request("GET", target, {
+        "Accept": b"text/html", "SCRIPT_NAME": b"//evil.example"}))
+    assert answer.status in (200, 400), answer.status
+    later = send(port_of(either), request("GET", target, {"Accept": b"text/html"}))
+    assert later.status == 200
+    assert b"evil.example" not in answer.body + later.body
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?c != '%s') }"
+
+
+def test_one_client_cannot_hold_every_query_worker(server, entities):
+    """Case 6: one address looping heavy queries gets a fast 503 with Retry-After past its
+    share; pages and a query from another address are answered meanwhile."""
+
+    def heavy(n: int) -> tuple[int, float, str, str]:
+        started = time.monotonic()
+        response = requests.get(server.base + "/sparql", timeout=GUARD_S,
+                                params={"query": HEAVY % f"{n}-{time.monotonic_ns()}"},
+                                headers={"Accept": "application/sparql-results+json"})
+        return (response.status_code, time.monotonic() - started,
+                response.headers.get("Retry-After", ""), response.text[:200])
+
+    kind, slug = entities[1]
+    with ThreadPoolExecutor(8) as threads:
+        results = threads.map(heavy, range(8))
+        time.sleep(0.5)
+        page = requests.get(f"{server.base}/doc/{kind}/{slug}", timeout=GUARD_S,
+                            headers={"Accept": "text/html"})
+        answers = list(results)
+    assert page.status_code == 200
+    refused = [a for a in answers if a[0] == 503 and "client already runs" in a[3]]
+    assert len(refused) >= 4, answers
+    assert all(a[1] < 2.5 and a[2] for a in refused), refused
+    assert all(a[0] == 503 and ("time limit" in a[3] or "busy" in a[3]) for a in answers
+               if a not in refused), answers
+
+
+def test_the_query_page_renders_a_bounded_table(server):
+    """Case 7: wide rows are bounded for the page (rows and bytes), not rendered at will."""
+    wide = ('SELECT ?s ?x WHERE { ?s ?p ?o BIND(CONCAT(STR(?s), "%s") AS ?x) } LIMIT 5000'
+            % ("x" * 2000))
+    response = requests.get(server.base + "/sparql", params={"query": wide}, timeout=GUARD_S,
+                            headers={"Accept": "text/html"})
+    assert response.status_code == 406, response.status_code
+    assert "too large to show as a page" in response.text
+    narrow = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5000"
+    response = requests.get(server.base + "/sparql", params={"query": narrow}, timeout=GUARD_S,
+                            headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.text.count("<tr") <= 1001
+
+
+CHUNKED = {"Content-Type": b"application/x-www-form-urlencoded",
+           "Transfer-Encoding": b"chunked"}
+
+
+def chunked(method: str, target: bytes, headers: dict[str, bytes], chunks: bytes) -> bytes:
+    lines = [method.encode() + b" " + target + b" HTTP/1.1", b"Host: 127.0.0.1",
+             b"Connection: close"] + [k.encode() + b": " + v for k, v in headers.items()]
+    return b"\r\n".join(lines) + b"\r\n\r\n" + chunks
+
+
+def test_a_malformed_chunked_body_gets_400_without_a_traceback(either):
+    """Case 8: was 500 and a 45-line traceback (gunicorn)."""
+    before = len(either.log_text())
+    answer = send(port_of(either), chunked("POST", b"/sparql", CHUNKED,
+                                           b"9\r\nquery=ASK\r\nzz\r\nxx\r\n0\r\n\r\n"))
+    assert answer.status == 400
+    assert b"malformed" in answer.body
+    time.sleep(0.3)
+    assert "Traceback" not in either.log_text()[before:]
+
+
+def test_a_chunked_body_over_the_limit_is_refused_not_cut(either):
+    """Case 9: a form whose later parameters would have vanished gets 413."""
+    piece = b"ffff\r\n" + b"a" * 0xFFFF + b"\r\n"
+    body = b"6\r\nquery=\r\n" + piece * 16 + b"0\r\n\r\n"  # 1,048,566 bytes
+    with socket.create_connection(("127.0.0.1", port_of(either)), timeout=GUARD_S) as sock:
+        sock.sendall(chunked("POST", b"/sparql", CHUNKED, b""))
+        try:
+            sock.sendall(body)
+        except OSError:
+            pass  # the server answered and closed before the end: that is the point
+        response = http.client.HTTPResponse(sock, method="POST")
+        response.begin()
+        assert response.status == 413
+        assert b"larger than the limit" in response.read()
+
+
+def test_two_host_headers_and_two_lengths_are_refused(either):
+    """Case 11: two Host headers, or Content-Length with Transfer-Encoding."""
+    port = port_of(either)
+    twice = send(port, b"GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n"
+                       b"Connection: close\r\n\r\n")
+    assert twice.status == 400
+    smuggled = send(port, b"POST /sparql HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
+                          b"Transfer-Encoding: chunked\r\nConnection: close\r\nContent-Type: "
+                          b"application/x-www-form-urlencoded\r\n\r\n"
+                          b"9\r\nquery=ASK\r\n0\r\n\r\n")
+    # gunicorn refuses both lengths; granian's parser keeps Transfer-Encoding only (RFC
+    # 9112 6.3), so the one body it reads is the chunked one ("ASK", a syntax error).
+    assert smuggled.status == 400
+
+
+def test_a_trailing_slash_redirect_is_relative_never_built_from_host(either):
+    """Case 12: was 308 Location: http://evil.example/dumps/."""
+    answer = send(port_of(either), request("GET", b"/dumps", {}).replace(
+        b"Host: 127.0.0.1", b"Host: evil.example"))
+    assert answer.status == 308
+    assert answer.headers["Location"] == "/dumps/"
