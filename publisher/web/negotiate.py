@@ -1,17 +1,27 @@
-"""Content negotiation: one table of formats, one way to choose among them.
+"""Content negotiation: one registry of formats, one way to choose among them.
 
-q-values and specificity are honoured (werkzeug's Accept parsing); the first offered
-format wins ties, so offer the default first. A ``format``/extension override is checked
-against the same table. Nothing here knows about a particular view.
+:data:`REGISTRY` lists every format the site serves, once: its media type, extension,
+aliases, the oxigraph writer that renders it (``rdf`` or ``results``; HTML and the entity
+JSON have renderers of their own) and the surfaces that offer it, with its rank there
+(lower first; the first offered format wins ties, so the default ranks 0). A surface's
+formats are :func:`offered` from the registry, so a new format is its renderer and one
+line here. q-values and specificity are honoured (werkzeug's Accept parsing); a
+``format``/extension override is checked against the same table. Nothing here knows
+about a particular view.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from flask import Response, request
 from werkzeug.datastructures import MIMEAccept
+
+# The surfaces that offer formats: entity and ontology documents, CONSTRUCT/DESCRIBE
+# answers, SELECT and ASK answers, and the endpoint's service description.
+DOCUMENT, GRAPH, SOLUTIONS, BOOLEAN, SERVICE = (
+    "document", "graph", "solutions", "boolean", "service")
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,8 @@ class Format:
     rdf: ox.RdfFormat | None = None
     results: ox.QueryResultsFormat | None = None
     aliases: tuple[str, ...] = ()
+    # surface → rank on it (lower first)
+    offer: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def content_type(self) -> str:
@@ -31,29 +43,49 @@ class Format:
         return self.mimetype
 
 
-HTML = Format("html", "html", "text/html", "HTML", aliases=("application/xhtml+xml",))
-JSON = Format("json", "json", "application/json", "JSON")
-# The aliases are the names RDF libraries ask for: Turtle is valid N3 and TriG, and
-# N-Triples is valid N-Quads and was served as text/plain before it had a media type.
+# The aliases are the names clients ask for: Turtle is valid N3 and TriG, N-Triples is valid
+# N-Quads and was served as text/plain before it had a media type, and SPARQL clients ask
+# for results as plain JSON or XML.
+HTML = Format("html", "html", "text/html", "HTML", aliases=("application/xhtml+xml",),
+              offer={DOCUMENT: 0})
 TURTLE = Format("turtle", "ttl", "text/turtle", "Turtle", rdf=ox.RdfFormat.TURTLE,
-                aliases=("application/x-turtle", "text/n3", "application/trig"))
-JSONLD = Format("jsonld", "jsonld", "application/ld+json", "JSON-LD", rdf=ox.RdfFormat.JSON_LD)
+                aliases=("application/x-turtle", "text/n3", "application/trig"),
+                offer={DOCUMENT: 1, GRAPH: 0, SERVICE: 0})
+JSONLD = Format("jsonld", "jsonld", "application/ld+json", "JSON-LD", rdf=ox.RdfFormat.JSON_LD,
+                offer={DOCUMENT: 2, GRAPH: 2, SERVICE: 2})
 NTRIPLES = Format("ntriples", "nt", "application/n-triples", "N-Triples",
-                  rdf=ox.RdfFormat.N_TRIPLES, aliases=("text/plain", "application/n-quads"))
-RDFXML = Format("rdfxml", "rdf", "application/rdf+xml", "RDF/XML", rdf=ox.RdfFormat.RDF_XML)
-NQUADS = Format("nquads", "nq", "application/n-quads", "N-Quads", rdf=ox.RdfFormat.N_QUADS)
-TRIG = Format("trig", "trig", "application/trig", "TriG", rdf=ox.RdfFormat.TRIG)
-
+                  rdf=ox.RdfFormat.N_TRIPLES, aliases=("text/plain", "application/n-quads"),
+                  offer={DOCUMENT: 3, GRAPH: 1, SERVICE: 1})
+RDFXML = Format("rdfxml", "rdf", "application/rdf+xml", "RDF/XML", rdf=ox.RdfFormat.RDF_XML,
+                offer={DOCUMENT: 4, GRAPH: 3, SERVICE: 3})
+NQUADS = Format("nquads", "nq", "application/n-quads", "N-Quads", rdf=ox.RdfFormat.N_QUADS,
+                offer={GRAPH: 4})
+TRIG = Format("trig", "trig", "application/trig", "TriG", rdf=ox.RdfFormat.TRIG,
+              offer={GRAPH: 5})
+JSON = Format("json", "json", "application/json", "JSON", offer={DOCUMENT: 5})
 RESULTS_JSON = Format("json", "srj", "application/sparql-results+json", "SPARQL JSON",
-                      results=ox.QueryResultsFormat.JSON)
+                      results=ox.QueryResultsFormat.JSON, aliases=("application/json",),
+                      offer={SOLUTIONS: 0, BOOLEAN: 0})
 RESULTS_XML = Format("xml", "srx", "application/sparql-results+xml", "SPARQL XML",
-                     results=ox.QueryResultsFormat.XML)
-RESULTS_CSV = Format("csv", "csv", "text/csv", "CSV", results=ox.QueryResultsFormat.CSV)
+                     results=ox.QueryResultsFormat.XML, aliases=("application/xml", "text/xml"),
+                     offer={SOLUTIONS: 1, BOOLEAN: 1})
+RESULTS_CSV = Format("csv", "csv", "text/csv", "CSV", results=ox.QueryResultsFormat.CSV,
+                     offer={SOLUTIONS: 2})
 RESULTS_TSV = Format("tsv", "tsv", "text/tab-separated-values", "TSV",
-                     results=ox.QueryResultsFormat.TSV)
+                     results=ox.QueryResultsFormat.TSV, offer={SOLUTIONS: 3})
 
-RDF_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
-DOCUMENT_FORMATS = (HTML, *RDF_FORMATS, JSON)
+REGISTRY = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, JSON,
+            RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV)
+
+
+def offered(surface: str) -> tuple[Format, ...]:
+    """The formats a surface offers, its default first."""
+    return tuple(sorted((f for f in REGISTRY if surface in f.offer),
+                        key=lambda f: f.offer[surface]))
+
+
+RDF_FORMATS = tuple(f for f in offered(DOCUMENT) if f.rdf is not None)
+DOCUMENT_FORMATS = offered(DOCUMENT)
 
 
 def by_extension(ext: str, offered=DOCUMENT_FORMATS) -> Format | None:

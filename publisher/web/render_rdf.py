@@ -1,4 +1,5 @@
-"""RDF documents of a description: the same statements the page shows, in every RDF format."""
+"""The RDF renderer of documents: the statements a page shows, in every RDF format of the
+format registry (:mod:`publisher.web.negotiate`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ _COMMON = ("rdf", "rdfs", "xsd", "owl", "skos", "dct", "org", "schema", "foaf", 
            "time", "geo", "wgs84", "adms", "dcat", "vcard", "locn", "m8g", "eurio")
 
 
+# The writers that declare prefixes (the line-based formats write every IRI whole).
+_PREFIXED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD,
+             ox.RdfFormat.N3)
+
+
 def prefixes(scheme: Scheme) -> dict[str, str]:
     table = {name: PREFIXES[name] for name in _COMMON}
     table["cc"] = scheme.vocabulary
@@ -21,9 +27,12 @@ def prefixes(scheme: Scheme) -> dict[str, str]:
 
 
 def serialize(triples, fmt: Format, scheme: Scheme) -> bytes:
-    """Bytes of the triples in fmt (sorted, so the same build gives the same bytes)."""
+    """Bytes of the triples in fmt, any RDF format of the registry (sorted, so the same
+    build gives the same bytes; in the default graph for the dataset formats)."""
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     options = {}
-    if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
+    if fmt.rdf in _PREFIXED:
         options["prefixes"] = prefixes(scheme)
+    if fmt.rdf.supports_datasets:
+        ordered = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in ordered]
     return ox.serialize(ordered, format=fmt.rdf, **options)

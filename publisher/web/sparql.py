@@ -32,15 +32,11 @@ from publisher.web.site import site
 
 bp = Blueprint("sparql", __name__)
 
-# The MIME table of the endpoint: negotiate.py's formats, plus the aliases clients send.
-RESULTS_JSON = dataclasses.replace(negotiate.RESULTS_JSON, aliases=("application/json",))
-RESULTS_XML = dataclasses.replace(negotiate.RESULTS_XML, aliases=("application/xml", "text/xml"))
-SOLUTION_FORMATS = (RESULTS_JSON, RESULTS_XML, negotiate.RESULTS_CSV, negotiate.RESULTS_TSV)
-BOOLEAN_FORMATS = (RESULTS_JSON, RESULTS_XML)
-GRAPH_FORMATS = (
-    negotiate.TURTLE, negotiate.NTRIPLES, negotiate.JSONLD, negotiate.RDFXML,
-    negotiate.NQUADS, negotiate.TRIG,
-)
+# The endpoint's formats per query form, from the one registry (publisher.web.negotiate).
+SOLUTION_FORMATS = negotiate.offered(negotiate.SOLUTIONS)
+BOOLEAN_FORMATS = negotiate.offered(negotiate.BOOLEAN)
+GRAPH_FORMATS = negotiate.offered(negotiate.GRAPH)
+RESULTS_JSON = negotiate.RESULTS_JSON
 OFFERED = {SELECT: SOLUTION_FORMATS, ASK: BOOLEAN_FORMATS, CONSTRUCT: GRAPH_FORMATS}
 # format=… names that mean a different format per query form.
 FORM_ALIASES = {
@@ -292,7 +288,7 @@ def answer(job: Job) -> Response:
 
 
 def service_description(override: str | None) -> Response:
-    offered = GRAPH_FORMATS[:4]
+    offered = negotiate.offered(negotiate.SERVICE)
     if override is None:
         fmt = negotiate.choose(offered)
     else:
