@@ -34,6 +34,9 @@ CHUNK_BYTES = 64 * 1024
 # REFUSED + JSON [status, message, form]. The head is "form\tmedia type\trows\ttruncated"
 # after a two-byte length; nothing is pickled on the way back.
 ANSWER, HEAD, DATA, END, FAILED, REFUSED = b"A", b"H", b"D", b"E", b"X", b"R"
+# A new worker says READY once it has started; a query's time limit starts after that.
+READY = b"S"
+BOOT_S = 60
 # Query workers run at a lower CPU priority than the web workers that serve pages.
 QUERY_NICENESS = 10
 
@@ -114,6 +117,7 @@ def _worker_main(conn, settings: Settings) -> None:
     limit = settings.query_memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     os.nice(QUERY_NICENESS)  # pages and probes go first when queries keep the CPU busy
+    conn.send_bytes(READY)
     store, opened = None, None
     while True:
         try:
@@ -165,6 +169,7 @@ def _out_of_memory(settings: Settings) -> str:
 
 class _Worker:
     client: str | None = None  # whose answer it is streaming
+    ready = False  # said READY (its start-up does not count against a query's time limit)
 
     def __init__(self, context, settings: Settings):
         self.conn, child = context.Pipe(duplex=True)
@@ -284,6 +289,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._count = 0
         self._owner = os.getpid()
+        self._closed = False
         self.busy: set[int] = set()
         self.killed: collections.deque[int] = collections.deque(maxlen=100)
         self.queue_s = min(settings.query_queue_s, settings.query_timeout_s)
@@ -310,8 +316,9 @@ class QueryPool:
         return stream
 
     def _submit(self, job: Job) -> Stream:
+        worker = self._lease(time.monotonic() + self.queue_s)
+        self._started(worker)
         deadline = time.monotonic() + self.timeout_s
-        worker = self._lease(min(deadline, time.monotonic() + self.queue_s))
         try:
             worker.conn.send(job)
             remaining = deadline - time.monotonic()
@@ -370,6 +377,19 @@ class QueryPool:
         self.busy.add(worker.pid)
         return worker
 
+    def _started(self, worker: _Worker) -> None:
+        """Wait for a new worker's READY (its start, not the query's time)."""
+        if worker.ready:
+            return
+        try:
+            if worker.conn.poll(BOOT_S) and worker.conn.recv_bytes() == READY:
+                worker.ready = True
+                return
+        except (EOFError, OSError):
+            pass
+        self._discard(worker)
+        raise WorkerFailed(f"a query worker did not start within {BOOT_S} s")
+
     def _release(self, worker: _Worker) -> None:
         self.busy.discard(worker.pid)
         self.share.give_back(worker.client)
@@ -377,7 +397,7 @@ class QueryPool:
         self._idle.put(worker)
 
     def _discard(self, worker: _Worker) -> None:
-        """Kill a worker (stuck, broken or abandoned mid-answer); a new one starts on demand."""
+        """Kill a worker (stuck, broken or abandoned mid-answer); start its replacement."""
         self.busy.discard(worker.pid)
         self.share.give_back(worker.client)
         worker.client = None
@@ -385,6 +405,8 @@ class QueryPool:
         self.killed.append(worker.pid)
         with self._lock:
             self._count -= 1
+        if os.getpid() == self._owner and not self._closed:
+            self.warm()  # its replacement starts now, not when the next query comes
 
     def warm(self) -> None:
         """Start every worker now (in the background), so no request waits for one."""
@@ -410,6 +432,7 @@ class QueryPool:
 
     def close(self) -> None:
         """Stop the idle workers (busy ones are killed when their streams close)."""
+        self._closed = True
         while True:
             try:
                 worker = self._idle.get_nowait()
