@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from publisher.artefacts.queries import Queries
+from publisher.artefacts.scan import scan
 from publisher.core.scheme import Scheme
 
 FILE = "incoming.sqlite"
@@ -54,10 +56,39 @@ def write_counts(rows, scheme: Scheme, path: Path) -> None:
         connection.close()
 
 
-def write(context) -> None:
+class IncomingLinks:
+    """Collects the links of a scan (:mod:`publisher.artefacts.scan`) that :func:`count`
+    counts: IRI subject, IRI object under the base; each (object, predicate, subject) once,
+    whichever graphs state it, so the counts are of distinct subjects."""
+
+    def __init__(self, scheme: Scheme):
+        self.base = scheme.base
+        self.links: set[tuple[str, str, str]] = set()
+        self._subject: tuple[object, str] = (None, "")
+
+    def add(self, graph, subject, predicate: str, obj) -> None:
+        if not isinstance(obj, ox.NamedNode) or not isinstance(subject, ox.NamedNode):
+            return
+        target = obj.value
+        if not target.startswith(self.base):
+            return
+        if self._subject[0] != subject:  # quads come grouped by subject: one string each
+            self._subject = (subject, subject.value)
+        self.links.add((target, predicate, self._subject[1]))
+
+    def rows(self) -> list[tuple[str, str, int]]:
+        counted = Counter((target, predicate) for target, predicate, _s in self.links)
+        return [(target, predicate, n) for (target, predicate), n in sorted(counted.items())]
+
+
+def write(context, links: IncomingLinks | None = None) -> None:
     """Build step: incoming.sqlite in the generation being built. It runs after every step
-    that adds statements to the store (the catalogue's build graph), so it counts them."""
-    rows = count(Queries(context.work), context.store, context.scheme)
+    that adds statements to the store (the catalogue's build graph), so it counts them;
+    ``links`` (from the build's one scan, with the later graphs added) saves its own."""
+    if links is None:
+        links = IncomingLinks(context.scheme)
+        scan(context.store, [links])
+    rows = links.rows()
     write_counts(rows, context.scheme, path_in(context.work.path))
     context.manifest["incoming_counts"] = {
         "objects": len({row[0] for row in rows}), "pairs": len(rows),

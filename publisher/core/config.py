@@ -69,6 +69,7 @@ class Settings:
     ldes_polling_interval_s: int = 3600
     shacl_engine: str = "auto"
     shacl_sparql_min_quads: int = 50_000
+    build_memory_max_mb: int = 150  # sources up to this size are built in memory, then saved
     sitemap_max_urls: int = 50000
     dcat_ap_shapes_dir: str = ""
 
