@@ -27,6 +27,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from publisher.build.report import Report, Result, path_text, shape_text, to_rdflib
 from publisher.build.sources import files_by_subject
+from publisher.core.sparql import values_block
 
 MAX_NESTING = 8
 
@@ -68,17 +69,22 @@ class UnsupportedShapes(ValueError):
     """The shapes use SHACL features this validator does not translate."""
 
 
-def _nt(term) -> str:
-    """A shapes-graph term as SPARQL text (N-Triples syntax, which SPARQL accepts)."""
+def _term(term):
+    """A shapes-graph constant as a typed pyoxigraph term."""
     if isinstance(term, rdflib.URIRef):
-        return str(ox.NamedNode(str(term)))
+        return ox.NamedNode(str(term))
     if isinstance(term, rdflib.Literal):
         if term.language:
-            return str(ox.Literal(str(term), language=term.language))
+            return ox.Literal(str(term), language=term.language)
         if term.datatype:
-            return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
-        return str(ox.Literal(str(term)))
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
     raise UnsupportedShapes(f"a blank node cannot be a constant in a constraint: {term}")
+
+
+def _nt(term) -> str:
+    """A shapes-graph term as SPARQL text (N-Triples syntax, which SPARQL accepts)."""
+    return str(_term(term))
 
 
 def _list(shapes: rdflib.Graph, head) -> list:
@@ -254,9 +260,9 @@ class Validator:
             down(cls)
         return closure
 
-    def _classes(self, cls) -> str:
+    def _classes(self, cls) -> list[ox.NamedNode]:
         members = sorted(self._subclasses.get(str(cls), {str(cls)}))
-        return " ".join(str(ox.NamedNode(c)) for c in members)
+        return [ox.NamedNode(c) for c in members]
 
     def _targets(self, shape, var: str) -> str:
         g = self.shapes.graph
@@ -265,10 +271,10 @@ class Validator:
         if (shape, RDF.type, RDFS.Class) in g:
             classes.append(shape)
         for n, cls in enumerate(classes):
-            branches.append(f"VALUES ?tc{n} {{ {self._classes(cls)} }} {var} a ?tc{n} .")
+            branches.append(values_block(f"tc{n}", self._classes(cls)) + f"{var} a ?tc{n} .")
         nodes = list(g.objects(shape, SH.targetNode))
         if nodes:
-            branches.append(f"VALUES {var} {{ {' '.join(_nt(n) for n in nodes)} }}")
+            branches.append(values_block(var.lstrip("?"), [_term(n) for n in nodes]))
         for n, p in enumerate(g.objects(shape, SH.targetSubjectsOf)):
             branches.append(f"{var} {_nt(p)} ?ts{n} .")
         for n, p in enumerate(g.objects(shape, SH.targetObjectsOf)):
@@ -287,7 +293,7 @@ class Validator:
                       "<urn:x:ill>))")
             return f"!{ok}"
         if kind == "class":
-            return (f"NOT EXISTS {{ VALUES ?cls {{ {self._classes(arg)} }} ?value a ?cls }}")
+            return "NOT EXISTS {" + values_block("cls", self._classes(arg)) + "?value a ?cls }"
         if kind == "nodeKind":
             return f"!{_NODE_KINDS[arg]}"
         if kind == "in":

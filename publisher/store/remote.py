@@ -43,6 +43,9 @@ from publisher.core.config import Settings
 from publisher.core.generation import Generation
 from publisher.core.iris import PREFIXES
 from publisher.core.scheme import Scheme
+from publisher.core.sparql import FORM as _FORM
+from publisher.core.sparql import bind
+from publisher.core.sparql import skip as _skip
 from publisher.store import retention, virtuoso
 from publisher.store.base import QueryStore
 
@@ -55,102 +58,12 @@ UPLOAD_BATCH = 50_000
 LIST_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 _PROLOGUE = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_FORM = re.compile(r"(?i)\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b")
 _PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>")
 _PNAME = re.compile(r"([A-Za-z](?:[\w.-]*[\w-])?)?:([\w-](?:[\w.:-]*[\w:-])?)?")
 
 
 class RemoteError(RuntimeError):
     """The remote server refused or failed a request; the message carries its answer."""
-
-
-def _skip(text: str, i: int) -> int:
-    """The index after the string, IRI or comment starting at i (or i if none starts)."""
-    c = text[i]
-    if c == "#":
-        end = text.find("\n", i)
-        return len(text) if end < 0 else end + 1
-    if c in "\"'":
-        quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
-        j = i + len(quote)
-        while j < len(text):
-            if text[j] == "\\":
-                j += 2
-                continue
-            if text.startswith(quote, j):
-                return j + len(quote)
-            j += 1
-        return len(text)
-    if c == "<":
-        match = _IRI.match(text, i)
-        if match:
-            return match.end()
-    return i
-
-
-def _tokens(text: str) -> Iterator[tuple[int, str]]:
-    """Structural characters and keyword starts outside strings, IRIs and comments."""
-    i = 0
-    while i < len(text):
-        j = _skip(text, i)
-        if j != i:
-            i = j
-            continue
-        yield i, text[i]
-        i += 1
-
-
-def where_group(text: str) -> int:
-    """The index of the '{' that opens the query's WHERE group, or -1 when it has none.
-
-    Skips a CONSTRUCT template; ignores braces inside strings, IRIs and comments.
-    """
-    form = None
-    depth = 0
-    skipped_template = False
-    for i, c in _tokens(text):
-        if form is None:
-            at_word = c.isalpha() and (i == 0 or not text[i - 1].isalnum())
-            match = _FORM.match(text, i) if at_word else None
-            if match:
-                form = match.group(1).upper()
-            continue
-        if c == "{":
-            if depth == 0:
-                if form == "CONSTRUCT" and not skipped_template:
-                    if text[:i].rstrip().upper().endswith("WHERE"):
-                        raise ValueError("substitutions need CONSTRUCT { template } WHERE { … }")
-                    skipped_template = True
-                    depth += 1
-                    continue
-                return i
-            depth += 1
-        elif c == "}":
-            depth -= 1
-    return -1
-
-
-def _term_text(term) -> str:
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return str(term)
-    raise ValueError(f"only IRIs and literals can be substituted remotely, not {term!r}")
-
-
-def bind(sparql: str, substitutions: dict[str, object] | None) -> str:
-    """The query with each variable fixed to its typed term by an inline VALUES block."""
-    if not substitutions:
-        return sparql
-    names = " ".join(f"?{name}" for name in substitutions)
-    row = " ".join(_term_text(term) for term in substitutions.values())
-    values = f" VALUES ({names}) {{ ({row}) }} "
-    at = where_group(sparql)
-    if at < 0:
-        form = _FORM.search(sparql)
-        if form is None or form.group(1).upper() != "DESCRIBE":
-            raise ValueError("no WHERE group to bind the substitutions in")
-        return f"{sparql} WHERE {{{values}}}"
-    return sparql[: at + 1] + values + sparql[at + 1 :]
 
 
 class RemoteTriples:

@@ -13,7 +13,7 @@ from publisher.core.config import load_settings
 from publisher.core.generation import Generations
 from publisher.store.backends import open_store
 from publisher.store.oxigraph import OxigraphStore
-from publisher.store.remote import RemoteStore, bind, generation_of, where_group
+from publisher.store.remote import RemoteStore, generation_of
 from tests import mini_project, oxigraph_server
 from tests.live import serving
 
@@ -171,20 +171,3 @@ def test_web_app_serves_from_the_remote_backend(remote):
     assert binding["o"]["value"] == "3"
 
 
-@pytest.mark.parametrize(
-    "sparql",
-    [
-        'SELECT ?x WHERE { ?x ?p "a { brace" }',
-        "SELECT ?x WHERE { ?x ?p '''}''' } # { comment",
-        "# a { comment\nPREFIX e: <urn:x> SELECT ?x WHERE { ?x e:p ?o FILTER(?o<3) }",
-        "CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }",
-        "ASK { ?x ?p ?o }",
-        "SELECT ?x { { SELECT ?x WHERE { ?x ?p ?o } } }",
-    ],
-)
-def test_substitutions_go_into_the_where_group_whatever_braces_hide_in_the_text(sparql):
-    bound = bind(sparql, {"x": ox.NamedNode("urn:a")})
-    at = where_group(sparql)
-    assert bound[: at + 1] == sparql[: at + 1]
-    assert bound[at + 1 :].startswith(" VALUES (?x) { (<urn:a>) } ")
-    ox.Store().query(bound)
