@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 import sys
 import time
@@ -30,6 +31,7 @@ DEADLINE = "clusterscord.deadline"
 BATCH_BYTES = 256 * 1024
 
 logger = logging.getLogger("clusterscord.server")
+access = logging.getLogger("clusterscord.access")
 
 
 class _Refused(Exception):
@@ -64,6 +66,7 @@ class Front:
             body = await self._read_body(receive, headers)
         except _Refused as refused:
             await _refuse(send, refused.status, refused.message)
+            _log_refusal(scope, refused.status)
             return
         environ = _environ(scope, headers, body)
         loop = asyncio.get_running_loop()
@@ -262,6 +265,15 @@ def _close_result(result) -> None:
     close = getattr(result, "close", None)
     if close is not None:
         close()
+
+
+def _log_refusal(scope, status: int) -> None:
+    """The access log line of a request refused before the application saw it."""
+    access.info(json.dumps({
+        "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "method": scope.get("method"), "path": scope.get("path"), "status": status,
+        "remote": (scope.get("client") or ("",))[0], "refused": "before the application",
+    }, ensure_ascii=False))
 
 
 async def _refuse(send, status: int, message: str) -> None:
