@@ -8,7 +8,9 @@ Each ``<name>.rq`` starts with comment lines that describe it::
     # description@cs: …
 
 A header without a language tag is English. The file name (without ``.rq``) is the
-query's name in URLs (``/sparql?name=partners-by-country``).
+query's name in URLs (``/sparql?name=partners-by-country``). The build writes them into
+the generation (:mod:`publisher.artefacts.queries`), where the endpoint and the CLI read
+them; :func:`load_all` and :func:`find` read a project's own files (tests, checks).
 """
 
 from __future__ import annotations

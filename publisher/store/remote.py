@@ -271,7 +271,8 @@ class RemoteStore(QueryStore):
 
     def _is_virtuoso(self) -> bool:
         if self._virtuoso is None:
-            response = self._session().get(self.query_url, params={"query": "ASK {}"},
+            response = self._session().get(self.query_url,
+                                           params={"query": self.own_query("probe")},
                                            headers={"Accept": ACCEPT}, timeout=10)
             self._virtuoso = virtuoso.is_virtuoso(response.headers.get("Server"))
         return self._virtuoso
