@@ -133,10 +133,11 @@ def check(settings: Settings, progress: Progress | None = None) -> tuple[SourceS
     """Parse and validate the sources without building anything."""
     progress = progress or Progress(quiet=True)
     with progress.step("parse sources"):
-        sources = load_sources(settings.root, Scheme(settings.base_iri))
+        scheme = Scheme(settings.base_iri)
+        sources = load_sources(settings.root, scheme)
         progress.note(f"{len(sources.quads)} quads from {len(sources.files)} files")
     with progress.step("validate (SHACL)"):
-        shapes = load_shapes(settings.root, Scheme(settings.base_iri))
+        shapes = load_shapes(settings.root, scheme)
         report = validate_for(settings, sources, shapes)
     return sources, report
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -41,7 +42,7 @@ class BuildContext:
     progress: Progress
     manifest: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def scheme(self) -> Scheme:
         """The IRI scheme of the generation being built (from the base IRI setting)."""
         return Scheme(self.settings.base_iri)
