@@ -34,6 +34,7 @@ class Settings:
     remote_query_url: str = ""
     remote_update_url: str = ""
     remote_store_url: str = ""
+    remote_grace_s: int = 600  # superseded generations' remote graphs kept this long
     host: str = "127.0.0.1"
     port: int = 8080
     server: str = "granian"  # or "gunicorn" (behind a buffering proxy only: docs/hostile-input.md)
