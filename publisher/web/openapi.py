@@ -299,7 +299,7 @@ ROUTES: dict[str, Route] = {
                                               "503": _resp("No published build.")}}}),
 }
 # Routes that are not part of the interface: assets, and the endpoint's trailing-slash alias.
-UNLISTED = frozenset({"/static/<path:filename>", "/sparql/"})
+UNLISTED = frozenset({"/static/<path:filename>", "/favicon.ico", "/sparql/"})
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
 _ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
