@@ -141,6 +141,8 @@ def test_site_paths_are_relative_and_escaped():
     assert Scheme.browse_path() == "/browse"
     assert Scheme.browse_path("sector", "json") == "/browse/sector.json"
     assert Scheme.dump_path("graph.nq.gz") == "/dumps/graph.nq.gz"
+    assert Scheme.graph_path("seed") == Scheme(OTHER).link_for(OTHER + "graph/seed")
+    assert Scheme.graph_path("seed", "ttl") == "/graph/seed.ttl"
     assert Scheme.feed_path() == "/changes" and Scheme.feed_path(2) == "/changes/2"
     assert Scheme.query_path("partners-by-country") == "/sparql?name=partners-by-country"
     assert with_query("/search", q="Ústí nad Labem", page=None) == (
