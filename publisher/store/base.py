@@ -71,7 +71,7 @@ class QueryStore(abc.ABC):
         self,
         sparql: str,
         *,
-        base_iri: str,
+        base_iri: str | None,
         default_graph: list | None = None,
         named_graphs: list | None = None,
     ):

@@ -100,7 +100,7 @@ def choose(offered, accept=None) -> Format | None:
     accept = without_parameters(accept if accept is not None else request.accept_mimetypes)
     if not accept:
         return offered[0]
-    table = {}
+    table: dict[str, Format] = {}
     for fmt in offered:
         table.setdefault(fmt.mimetype, fmt)
     for fmt in offered:  # an offered format's own media type wins over another's alias

@@ -29,10 +29,14 @@ def prefixes(scheme: Scheme) -> dict[str, str]:
 def serialize(triples, fmt: Format, scheme: Scheme) -> bytes:
     """Bytes of the triples in fmt, any RDF format of the registry (sorted, so the same
     build gives the same bytes; in the default graph for the dataset formats)."""
-    ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    options = {}
-    if fmt.rdf in _PREFIXED:
-        options["prefixes"] = prefixes(scheme)
-    if fmt.rdf.supports_datasets:
+    writer = fmt.rdf
+    if writer is None:
+        raise ValueError(f"{fmt.label} is not an RDF format")
+    ordered: list = sorted(set(triples),
+                           key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if writer.supports_datasets:
         ordered = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in ordered]
-    return ox.serialize(ordered, format=fmt.rdf, **options)
+    body = ox.serialize(ordered, format=writer,
+                        prefixes=prefixes(scheme) if writer in _PREFIXED else None)
+    assert body is not None  # no output given: the bytes are returned
+    return body
