@@ -8,10 +8,10 @@ rebased onto the generation's base IRI once::
     sparql/store/     the store backends' own queries
 
 Named queries come from the project (``sparql/queries/`` of the project root). The other
-folders are the publisher's own: a project may carry its own copy (the checkout does), and
-a project without one gets the publisher's. The web and the later build steps read only
-the generation (:class:`Queries`), so an edit in the checkout changes nothing served until
-the next build, and nothing is rebased per query.
+folders are the publisher's own; a project overrides any of their texts with a file of the
+same name in its own ``sparql/`` (the checkout's are the publisher's). The web and the
+later build steps read only the generation (:class:`Queries`), so an edit in the checkout
+changes nothing served until the next build, and nothing is rebased per query.
 """
 
 from __future__ import annotations
@@ -34,13 +34,19 @@ OWN_FOLDERS = ("views", "catalog", "build", "store")
 NAMED = "queries"
 
 
-def _sources(root: Path) -> dict[str, Path]:
-    """Folder name → the folder of the checkout the build copies it from."""
-    found = {NAMED: root / "sparql" / NAMED}
+def _sources(root: Path) -> dict[str, list[Path]]:
+    """Folder name → the files the build copies into it: the project's named queries; the
+    publisher's own texts, each overridden by a project file of the same name."""
+    found = {NAMED: _texts(root / "sparql" / NAMED)}
     for folder in OWN_FOLDERS:
-        own = root / "sparql" / folder
-        found[folder] = own if own.is_dir() else PUBLISHER_SPARQL / folder
+        chosen = {p.name: p for p in _texts(PUBLISHER_SPARQL / folder)}
+        chosen |= {p.name: p for p in _texts(root / "sparql" / folder)}
+        found[folder] = sorted(chosen.values(), key=lambda p: p.name)
     return found
+
+
+def _texts(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.rq") if NAME.match(p.stem))
 
 
 def write(context) -> None:
@@ -54,8 +60,7 @@ def write_texts(root: Path, generation: Generation, scheme: Scheme) -> dict[str,
     scheme's base; the number of texts per folder."""
     target = generation.path / QUERIES_DIR
     counts = {}
-    for folder, source in _sources(root).items():
-        files = sorted(p for p in source.glob("*.rq") if NAME.match(p.stem))
+    for folder, files in _sources(root).items():
         (target / folder).mkdir(parents=True, exist_ok=True)
         for path in files:
             text = scheme.rebase_text(path.read_text(encoding="utf-8"))

@@ -58,6 +58,17 @@ def test_the_build_writes_every_folder_of_query_texts_into_the_generation(rebase
     assert queries.build("union-triples") == (ROOT / "sparql/build/union-triples.rq").read_text()
 
 
+def test_a_project_overrides_one_text_and_keeps_the_publishers_others(tmp_path):
+    root = tmp_path / "project"
+    mini_project.make(root)
+    (root / "sparql" / "views").mkdir()
+    (root / "sparql" / "views" / "labels.rq").write_text(EMPTY_VIEW, encoding="utf-8")
+    settings = load_settings(root=root, var_dir=tmp_path / "var", environ={})
+    queries = Queries(build(settings))
+    assert queries.view("labels") == EMPTY_VIEW
+    assert queries.view("members") == (ROOT / "sparql/views/members.rq").read_text()
+
+
 def test_texts_are_rebased_once_at_build_and_run_as_written(rebased):
     _settings, generation = rebased
     named = Queries(generation).named_query("thing-a")
