@@ -55,11 +55,13 @@ class EntityLines:
         self.scheme = scheme
         self.blanks: dict[object, list] = defaultdict(list)
         self.entities: dict[str, list] = defaultdict(list)
-        self._last: tuple[object, bool] = (None, False)
+        self._last: tuple[object, bool, str] = (None, False, "")
+        self._graph: tuple[object, str] = (None, "")
 
     def _is_entity(self, subject) -> bool:
         if self._last[0] != subject:  # quads come grouped by subject: one split per group
-            self._last = (subject, bool(self.scheme.split_entity(subject.value)))
+            iri = subject.value
+            self._last = (subject, bool(self.scheme.split_entity(iri)), iri)
         return self._last[1]
 
     def add(self, graph, subject, predicate: str, obj) -> None:
@@ -67,9 +69,11 @@ class EntityLines:
             self.blanks[subject].append((graph, f"<{predicate}>", obj))
         elif isinstance(subject, ox.NamedNode) and self._is_entity(subject):
             if isinstance(obj, ox.BlankNode):  # expanded once every blank node is known
-                self.entities[subject.value].append((graph, f"<{predicate}>", obj))
+                self.entities[self._last[2]].append((graph, f"<{predicate}>", obj))
             else:  # kept as its text line at once: far less memory than the terms
-                self.entities[subject.value].append(f"{graph} <{predicate}> {obj}")
+                if self._graph[0] != graph:
+                    self._graph = (graph, str(graph))
+                self.entities[self._last[2]].append(f"{self._graph[1]} <{predicate}> {obj}")
 
     def hashes(self) -> dict[str, str]:
         hashes = {}

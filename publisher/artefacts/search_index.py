@@ -77,20 +77,22 @@ class Labels:
         self.seen: set = set()
         self.rows: list[tuple] = []
         self.own: dict[str, list] = defaultdict(list)
+        self._subject: tuple = (None, None, None)
 
     def add(self, graph, subject, predicate: str, obj) -> None:
         boost = BOOSTS.get(predicate)
-        if boost is None or not isinstance(subject, ox.NamedNode) or not isinstance(
-                obj, ox.Literal):
+        if boost is None or not isinstance(obj, ox.Literal):
             return
-        key = (subject, predicate, obj)
+        if self._subject[0] != subject:  # quads come grouped by subject: one split each
+            iri = subject.value if isinstance(subject, ox.NamedNode) else None
+            self._subject = (subject, iri, index_type(self.scheme, iri) if iri else None)
+        _s, iri, kind = self._subject
+        if kind is None:
+            return
+        key = (iri, predicate, obj)
         if key in self.seen:
             return
         self.seen.add(key)
-        iri = subject.value
-        kind = index_type(self.scheme, iri)
-        if kind is None:
-            return
         self.rows.append((iri, kind, obj.language or "", predicate, boost, obj.value))
         if predicate in LABEL_PREDICATES:
             self.own[iri].append((predicate, obj))
