@@ -38,6 +38,8 @@ MESSAGES: dict[str, dict[str, str | dict[str, str]]] = {
     "sparql.examples": {"en": "Example queries", "cs": "Ukázkové dotazy"},
     "sparql.examples.run": {"en": "Run", "cs": "Spustit"},
     "sparql.results": {"en": "Results", "cs": "Výsledky"},
+    "sparql.table": {"en": "Result table (scrolls sideways)",
+                     "cs": "Tabulka výsledků (posouvá se do stran)"},
     "sparql.rows": {"en": "{count} rows", "cs": "Řádků: {count}"},
     "sparql.truncated": {
         "en": "Only the first {count} rows are shown: the result reached the row limit.",
