@@ -32,13 +32,12 @@ GROUP BY ?class
 ORDER BY DESC(?things)
 LIMIT 20
 """
-# The format chooser: the page itself, then what the protocol can answer in.
+# The format chooser: the page itself, then what the protocol can answer in (from the
+# format registry: the result formats, then the RDF formats of documents).
 CHOICES = (
     ("html", None),
-    ("json", negotiate.RESULTS_JSON), ("xml", negotiate.RESULTS_XML),
-    ("csv", negotiate.RESULTS_CSV), ("tsv", negotiate.RESULTS_TSV),
-    ("turtle", negotiate.TURTLE), ("jsonld", negotiate.JSONLD),
-    ("ntriples", negotiate.NTRIPLES), ("rdfxml", negotiate.RDFXML),
+    *((fmt.name, fmt) for fmt in negotiate.offered(negotiate.SOLUTIONS)),
+    *((fmt.name, fmt) for fmt in negotiate.RDF_FORMATS),
 )
 # The page may relax the site's CSP: YASGUI (CodeMirror) writes inline style attributes.
 PAGE_CSP = (
