@@ -1,11 +1,14 @@
-"""What changed between builds: entity versions for the change feed and the sitemap.
+"""What changed between builds: resource versions for the change feed and the sitemap.
 
-Every entity (an IRI under ``{base}id/``) is summarised by a hash of its outgoing
-triples in every graph, blank-node structures expanded and hashed canonically (so the
-blank-node labels a build happens to pick never count as a change). Comparing the hashes
-with the previous generation's gives the entities added, changed and removed; each is
-appended as a version to the history, which every generation carries whole in
-``changes.json`` (the first build emits every entity as added).
+Every resource (every IRI that is the subject of a quad: the entities under ``{base}id/``,
+and the ontology's terms, the named graphs' provenance, the authorities' labels, the
+catalogue's editorial nodes) is summarised by a hash of its outgoing triples in every
+graph, blank-node structures expanded and hashed canonically (so the blank-node labels a
+build happens to pick never count as a change). Comparing the hashes with the previous
+generation's gives the resources added, changed and removed; each is appended as a
+version to the history, which every generation carries whole in ``changes.json`` (the
+first build emits every resource as added), with each version's state beside it, so the
+feed replicates the whole graph. The sitemap keeps the entities.
 """
 
 from __future__ import annotations
@@ -41,39 +44,39 @@ def _line(subjects, graph, predicate, obj, visiting: frozenset) -> str:
 
 
 def entity_hashes(store: ox.Store, scheme: Scheme) -> dict[str, str]:
-    """IRI → SHA-256 of the entity's outgoing triples (graph names included) in the store."""
+    """IRI → SHA-256 of the resource's outgoing triples (graph names included)."""
     lines = EntityLines(scheme)
     scan(store, [lines])
     return lines.hashes()
 
 
 class EntityLines:
-    """Collects each entity's outgoing triples from a scan (:mod:`publisher.artefacts.scan`)
-    and hashes them once every blank node is known."""
+    """Collects each resource's outgoing triples from a scan
+    (:mod:`publisher.artefacts.scan`) and hashes them once every blank node is known."""
 
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
         self.blanks: dict[object, list] = defaultdict(list)
         self.entities: dict[str, list] = defaultdict(list)
-        self._last: tuple[object, bool, str] = (None, False, "")
+        self._last: tuple[object, str] = (None, "")
         self._graph: tuple[object, str] = (None, "")
 
-    def _is_entity(self, subject) -> bool:
-        if self._last[0] != subject:  # quads come grouped by subject: one split per group
-            iri = subject.value
-            self._last = (subject, bool(self.scheme.split_entity(iri)), iri)
+    def _iri(self, subject) -> str:
+        if self._last[0] != subject:  # quads come grouped by subject: one text per group
+            self._last = (subject, subject.value)
         return self._last[1]
 
     def add(self, graph, subject, predicate: str, obj) -> None:
         if isinstance(subject, ox.BlankNode):
             self.blanks[subject].append((graph, f"<{predicate}>", obj))
-        elif isinstance(subject, ox.NamedNode) and self._is_entity(subject):
+        elif isinstance(subject, ox.NamedNode):
             if isinstance(obj, ox.BlankNode):  # expanded once every blank node is known
-                self.entities[self._last[2]].append((graph, f"<{predicate}>", obj))
+                self.entities[self._iri(subject)].append((graph, f"<{predicate}>", obj))
             else:  # kept as its text line at once: far less memory than the terms
                 if self._graph[0] != graph:
                     self._graph = (graph, str(graph))
-                self.entities[self._last[2]].append(f"{self._graph[1]} <{predicate}> {obj}")
+                self.entities[self._iri(subject)].append(
+                    f"{self._graph[1]} <{predicate}> {obj}")
 
     def hashes(self) -> dict[str, str]:
         hashes = {}

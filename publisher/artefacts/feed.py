@@ -4,7 +4,8 @@
 versions of the history in the order the builds produced them, ``page_size`` per page,
 so a full page never changes again; each page links to the next with a
 ``tree:GreaterThanOrEqualToRelation`` on ``dct:modified`` (every version reachable
-from it is at least that recent). A member is one version of an entity: its IRI,
+from it is at least that recent). A member is one version of a resource (an entity, an
+ontology term, a graph's provenance, any IRI subject): its IRI,
 ``dct:isVersionOf`` the entity, ``dct:modified`` the build time and an Activity
 Streams type (Create, Update, Delete) saying what happened, in the default graph; and
 the entity's state at that generation, its triples with the version as subject, each in
@@ -12,10 +13,12 @@ the named graph that states it (blank-node structures included). A deletion carr
 state and is declared the LDES way (``ldes:versionDeletePath rdf:type``,
 ``ldes:versionDeleteObject as:Delete``). So a client that keeps the latest version of
 each entity (materialised onto ``dct:isVersionOf``) and drops the deleted ones holds
-the entity part of the published graph, quad for quad. Nothing here knows HTTP.
+the published graph, quad for quad. Nothing here knows HTTP.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import pyoxigraph as ox
 
@@ -38,7 +41,12 @@ A = RDF("type")
 
 
 def version_iri(scheme: Scheme, version: dict) -> ox.NamedNode:
-    return ox.NamedNode(scheme.feed_version(version["generation"], version["entity"]))
+    """An entity's version names it by kind and slug; any other resource's by a digest."""
+    iri = version["entity"]
+    if scheme.split_entity(iri):
+        return ox.NamedNode(scheme.feed_version(version["generation"], iri))
+    digest = hashlib.sha256(iri.encode("utf-8")).hexdigest()[:24]
+    return ox.NamedNode(f"{scheme.feed}/version/{version['generation']}/resource/{digest}")
 
 
 def page_count(versions: int, page_size: int) -> int:

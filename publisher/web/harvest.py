@@ -222,6 +222,8 @@ def _sitemap_entries() -> list[tuple[str, str]]:
 def _entries_for(changes_path, scheme: Scheme) -> list[tuple[str, str]]:
     entries = []
     for iri, at in sorted(changes.read_cached(changes_path).last_modified().items()):
+        if not scheme.split_entity(iri):  # the sitemap lists entity documents only
+            continue
         kind, slug = scheme.split_entity(iri)
         entries.append((scheme.url(scheme.document_path(kind, slug)), at))
     return entries
