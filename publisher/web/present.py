@@ -18,6 +18,7 @@ from publisher.core.iris import PREFIXES
 from publisher.core.scheme import Scheme
 from publisher.serve.describe import Description, Value
 from publisher.web.i18n import pick_label, t
+from publisher.web.messages import TERM_NAMES
 
 SCHEMA = "http://schema.org/"
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -106,7 +107,11 @@ class Presenter:
         return self.scheme.is_ours(iri)
 
     def property_name(self, predicate: str, types: list[str]) -> str:
+        """The name of a property in the page language: its shape's sh:name or its label,
+        else the site's own name for another vocabulary's term, else any name it has."""
         names = self.display.property_names(predicate, types)
+        if self.lang not in names and predicate in TERM_NAMES:
+            names = TERM_NAMES[predicate]
         return pick_label(names, self.lang) or humanise(predicate)
 
     def property_help(self, predicate: str, types: list[str]) -> str:

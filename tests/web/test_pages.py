@@ -623,6 +623,20 @@ def test_typed_values_are_written_in_the_page_language(site):
     assert "foaf:" not in kinds and "eurio:" not in kinds
 
 
+def test_czech_pages_name_other_vocabularies_terms_in_czech(site):
+    names = set()
+    for path in ("/doc/source/rra-uk-project-page", "/doc/project/clusters-cord",
+                 "/doc/sector/ict"):
+        html = get(f"{site}{path}?lang=cs", BROWSER).text
+        names |= {part.split("<")[0].strip() for part in html.split("<h3>")[1:]}
+        names |= {part.split("</span>")[0].split(">")[-1].strip()
+                  for part in html.split("<dt>")[1:]}
+    for english in ("checksum", "algorithm", "creator", "about", "has top concept",
+                    "top concept of", "example resource"):
+        assert english not in names, english
+    assert {"kontrolní součet", "tvůrce", "vrcholový pojem"} <= names
+
+
 def test_fellow_and_region_seats_are_not_drawn_beyond_map_max_seats(built):
     with serving(built.settings.replace(map_max_seats=3)) as base:
         page = get(f"{base}/doc/organisation/rra-uk.json").json()
