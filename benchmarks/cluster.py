@@ -57,7 +57,7 @@ def measure(base: str, kind: str, iris: list[str], settings_base: str, seconds: 
             clients: int) -> dict:
     """Requests per second and median latency of one workload against one address."""
     latencies: list[float] = []
-    errors = [0]
+    errors: dict[str, int] = {}
     stop = time.monotonic() + seconds
     lock = threading.Lock()
 
@@ -78,15 +78,15 @@ def measure(base: str, kind: str, iris: list[str], settings_base: str, seconds: 
                     path = "/doc/" + iri.removeprefix(settings_base + "id/")
                     response = session.get(f"{base}{path}?n={n}-{i}", timeout=30,
                                            headers={"Accept": "text/html"})
-                ok = response.status_code == 200
-            except requests.RequestException:
-                ok = False
+                status = str(response.status_code)
+            except requests.RequestException as exc:
+                status = type(exc).__name__
             elapsed = time.perf_counter() - started
             with lock:
-                if ok:
+                if status == "200":
                     latencies.append(elapsed)
                 else:
-                    errors[0] += 1
+                    errors[status] = errors.get(status, 0) + 1
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
@@ -95,7 +95,7 @@ def measure(base: str, kind: str, iris: list[str], settings_base: str, seconds: 
         thread.join()
     return {"rate": len(latencies) / seconds,
             "median_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
-            "errors": errors[0]}
+            "errors": errors}
 
 
 @contextlib.contextmanager
@@ -142,8 +142,8 @@ def main(argv: list[str] | None = None) -> int:
                                           args.clients)
                         results.append((store_name, label, kind, figures))
                         print(f"{store_name:9} {label:16} {kind:7} {figures['rate']:8.1f}/s "
-                              f"median {figures['median_ms']:7.1f} ms  errors "
-                              f"{figures['errors']}", flush=True)
+                              f"median {figures['median_ms']:7.1f} ms  failed "
+                              f"{figures['errors'] or 'none'}", flush=True)
     print()
     print(f"{os.cpu_count()} cores; {args.clients} client threads; {args.seconds:g} s per figure;"
           " each node: 1 web worker, 8 threads, 2 query workers, generation cache off")
