@@ -63,7 +63,7 @@ def test_named_query_runs_in_one_click_without_javascript(browser, site_url):
     context.close()
 
 
-def test_named_query_runs_in_the_yasgui_editor_with_javascript(browser, site_url):
+def test_named_query_runs_from_the_yasqe_editor_with_javascript(browser, site_url):
     context = browser.new_context()
     page = context.new_page()
     problems = []
@@ -72,11 +72,16 @@ def test_named_query_runs_in_the_yasgui_editor_with_javascript(browser, site_url
     page.on("request", lambda r: outside.append(r.url)
             if not r.url.startswith((site_url, "data:", "blob:")) else None)
     page.goto(site_url + "/sparql")
-    page.wait_for_selector("#yasgui .CodeMirror")
-    assert page.locator("#sparql-form").is_hidden()
+    page.wait_for_selector("#sparql-form .sparql-editor .CodeMirror")
+    assert page.locator("textarea#query").is_hidden()
     page.get_by_role("link", name="Documents").click()
-    page.wait_for_selector("#yasgui .yasr table tbody tr")
-    text = page.locator("#yasgui .yasr table tbody").inner_text()
+    page.wait_for_selector("#results table.sparql-table tbody tr")
+    editor = page.locator("#sparql-form .sparql-editor .CodeMirror").inner_text()
+    assert "SELECT ?doc" in editor
+    # Edited in the editor, the query runs on the server and answers with the page's table.
+    page.locator("#sparql-form button[type=submit]").click()
+    page.wait_for_selector("#results table.sparql-table tbody tr")
+    text = page.locator("#results table.sparql-table tbody").inner_text()
     for iri in EXPECTED:
         assert iri in text
     assert outside == []
