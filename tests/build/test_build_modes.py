@@ -1,0 +1,48 @@
+"""A build in memory (then written to disk) publishes what a build on disk publishes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pyoxigraph as ox
+
+from publisher.artefacts import incoming_counts
+from publisher.build.pipeline import build
+from publisher.core.config import load_settings
+
+
+def blurred(store: ox.Store) -> set[tuple]:
+    return {tuple("_:" if isinstance(t, ox.BlankNode) else t
+                  for t in (q.subject, q.predicate, q.object, q.graph_name)) for q in store}
+
+
+def published(project_copy, tmp_path, name: str, memory_mb: int):
+    settings = load_settings(root=project_copy, var_dir=tmp_path / name, environ={})
+    generation = build(settings.replace(build_memory_max_mb=memory_mb))
+    return settings, generation
+
+
+def test_in_memory_and_on_disk_builds_publish_the_same_graph_and_artefacts(
+        project_copy, tmp_path):
+    _s, memory = published(project_copy, tmp_path, "memory", 150)
+    _s, disk = published(project_copy, tmp_path, "disk", 0)
+    assert "write store" in memory.manifest()["timings"]
+    assert "write store" not in disk.manifest()["timings"]
+    a, b = memory.manifest(), disk.manifest()
+    for key in ("stats", "search", "incoming_counts", "types"):
+        assert a[key] == b[key], key
+    assert {**a["changes"], "last_change": ""} == {**b["changes"], "last_change": ""}
+    first, second = (ox.Store.read_only(str(g.store_path)) for g in (memory, disk))
+    build_graph = "/graph/catalog-build"  # dates and checksums of each build differ
+    assert ({q for q in blurred(first) if not q[3].value.endswith(build_graph)}
+            == {q for q in blurred(second) if not q[3].value.endswith(build_graph)})
+    hashes = [json.loads(g.changes_path.read_text(encoding="utf-8"))["hashes"]
+              for g in (memory, disk)]
+    assert hashes[0] == hashes[1]
+    counts = [sorted(sqlite3.connect(incoming_counts.path_in(g.path)).execute(
+        "SELECT object, predicate, n FROM incoming")) for g in (memory, disk)]
+    assert counts[0] == counts[1] and len(counts[0]) > 100
+    labels = [sorted(sqlite3.connect(g.search_path).execute(
+        "SELECT iri, type, lang, predicate, boost, label FROM labels")) for g in (memory, disk)]
+    assert labels[0] == labels[1] and len(labels[0]) > 500
