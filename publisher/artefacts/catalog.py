@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import json
+from collections import defaultdict
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +36,7 @@ VOID_FILE = "void.nt"
 SCHEMA_FILE = "dataset.schema.json"
 
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NUTS = "http://data.europa.eu/nuts/code/"
 AVAILABILITY = "http://publications.europa.eu/resource/authority/planned-availability/STABLE"
 SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
@@ -122,11 +124,39 @@ def _period_bound(literal: ox.Literal, end: bool) -> date | None:
         return None
 
 
-def coverage(context, iris: Iris) -> tuple[list[str], tuple[date, date] | None]:
+class Collected:
+    """What the build's one pass over the store (:mod:`publisher.artefacts.scan`) collects
+    for the catalogue: the rows of ``coverage-places.rq`` and ``examples.rq``, which would
+    each read the whole store again."""
+
+    def __init__(self, scheme: Scheme):
+        self.catalog_graph = ox.NamedNode(scheme.graph(CATALOG_GRAPH))
+        self.entity_prefix = scheme.entity_prefix
+        self.places: set[str] = set()
+        self.members: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, graph, subject, predicate: str, obj) -> None:
+        if not isinstance(obj, ox.NamedNode):
+            return
+        value = obj.value
+        if value.startswith((COUNTRY, NUTS)) and graph != self.catalog_graph:
+            self.places.add(value)
+        if predicate == RDF_TYPE and isinstance(subject, ox.NamedNode) and (
+                subject.value.startswith(self.entity_prefix)):
+            self.members[value].add(subject.value)
+
+    def examples(self) -> list[str]:
+        """The first entity of each class, most populous classes first (as examples.rq)."""
+        ranked = sorted(self.members.items(), key=lambda item: (-len(item[1]), item[0]))
+        return [min(members) for _cls, members in ranked]
+
+
+def coverage(context, iris: Iris, collected: Collected | None = None
+             ) -> tuple[list[str], tuple[date, date] | None]:
     """The places (countries, NUTS regions) the data links to, and the period of its topic."""
     catalog_graph = ox.NamedNode(iris.scheme.graph(CATALOG_GRAPH))
-    found = {row["place"].value
-             for row in _rows(context, "coverage-places", catalog=catalog_graph)}
+    found = collected.places if collected is not None else {
+        row["place"].value for row in _rows(context, "coverage-places", catalog=catalog_graph)}
     places = sorted(p for p in found if not _has_narrower(p, found))
     starts, ends = [], []
     for row in _rows(context, "coverage-period", dataset=iris.dataset):
@@ -168,7 +198,8 @@ def _dates(context) -> dict:
     }
 
 
-def computed_triples(context, editorial: list[ox.Triple], dates: dict) -> list[ox.Triple]:
+def computed_triples(context, editorial: list[ox.Triple], dates: dict,
+                     collected: Collected | None = None) -> list[ox.Triple]:
     """The DCAT triples only a build can state."""
     iris = Iris(context.scheme)
     catalog, dataset = iris.catalog, iris.dataset
@@ -189,7 +220,7 @@ def computed_triples(context, editorial: list[ox.Triple], dates: dict) -> list[o
                 ox.Triple(ontology, A, DCT("Standard"))]
         out += [ox.Triple(ontology, DCT("title"), label) for label in labels]
 
-    places, period = coverage(context, iris)
+    places, period = coverage(context, iris, collected)
     for place in places:
         node = ox.NamedNode(place)
         out += [ox.Triple(catalog, DCT("spatial"), node), ox.Triple(dataset, DCT("spatial"), node),
@@ -307,15 +338,19 @@ def void_triples(context, examples: list[str]) -> list[ox.Triple]:
     return out
 
 
-def example_resources(context, iris: Iris, limit: int = 3) -> list[str]:
+def example_resources(context, iris: Iris, limit: int = 3,
+                      collected: Collected | None = None) -> list[str]:
     """The dataset's topic first, then the first entity of each of a few classes."""
     examples = [t.object.value for t in context.store.quads_for_pattern(
         iris.dataset, SCHEMA("about"), None, ox.NamedNode(iris.scheme.graph(CATALOG_GRAPH)))]
-    for row in _rows(context, "examples", prefix=_lit(iris.scheme.entity_prefix)):
+    firsts = collected.examples() if collected is not None else (
+        row["first"].value
+        for row in _rows(context, "examples", prefix=_lit(iris.scheme.entity_prefix)))
+    for first in firsts:
         if len(examples) >= limit:
             break
-        if row["first"].value not in examples:
-            examples.append(row["first"].value)
+        if first not in examples:
+            examples.append(first)
     return examples
 
 
@@ -371,13 +406,13 @@ def schema_dataset(triples: list[ox.Triple], iris: Iris, manifest: dict) -> dict
     return {k: v for k, v in document.items() if v is not None}
 
 
-def write(context) -> None:
+def write(context, collected: Collected | None = None) -> None:
     """Artefact step: the computed catalogue and VoID, as files and as a named graph."""
     iris = Iris(context.scheme)
     dates = _dates(context)
     editorial = editorial_triples(context.store, context.scheme)
-    computed = computed_triples(context, editorial, dates)
-    void = void_triples(context, example_resources(context, iris))
+    computed = computed_triples(context, editorial, dates, collected)
+    void = void_triples(context, example_resources(context, iris, collected=collected))
     catalog = list(dict.fromkeys(editorial + computed))
     _save(context.work.path / CATALOG_FILE, catalog)
     titles = [t for t in editorial if t.subject == iris.dataset and t.predicate == DCT("title")]

@@ -70,6 +70,7 @@ class Scanned:
     labels: object = None
     hashes: dict | None = None
     links: object = None
+    coverage: object = None
     graphs: frozenset = frozenset()
 
 
@@ -92,7 +93,7 @@ def artefact_steps(scanned: Scanned | None = None) -> list[ArtefactStep]:
         ("search index", lambda context: search_index.write(context, scanned.labels)),
         ("change history", lambda context: changes.write(context, scanned.hashes)),
         ("dumps", dumps.write),
-        ("catalogue", catalog.write),
+        ("catalogue", lambda context: catalog.write(context, scanned.coverage)),
         ("incoming-link counts", lambda context: incoming_counts.write(
             context, _with_later_graphs(context, scanned))),
     ]
@@ -209,7 +210,8 @@ def build(settings: Settings, progress: Progress | None = None) -> Generation:
         persist = _start_persist(store, work) if in_memory else None
         with progress.step("statistics"):
             context.manifest["stats"] = _scan(context, scanned)
-            progress.note("one pass: statistics, search labels, entity hashes, incoming links")
+            progress.note("one pass: statistics, search labels, entity hashes, incoming links, "
+                          "catalogue coverage and examples")
         for name, write in artefact_steps(scanned):
             if name == "dumps" and persist is not None:
                 with progress.step("write store"):
@@ -260,7 +262,7 @@ def _validate(settings: Settings, scheme: Scheme, sources: SourceSet, shapes, st
 
 def _scan(context: BuildContext, scanned: Scanned) -> dict:
     """One pass over the store for the statistics and what the later steps collect."""
-    from publisher.artefacts import changes, incoming_counts, search_index
+    from publisher.artefacts import catalog, changes, incoming_counts, search_index
     from publisher.artefacts.scan import scan
 
     scheme = context.scheme
@@ -268,7 +270,9 @@ def _scan(context: BuildContext, scanned: Scanned) -> dict:
     labels = search_index.Labels(scheme)
     lines = changes.EntityLines(scheme)
     links = incoming_counts.IncomingLinks(scheme)
+    coverage = catalog.Collected(scheme)
     scanned.graphs = frozenset(context.store.named_graphs())
-    scan(context.store, [statistics, labels, lines, links])
+    scan(context.store, [statistics, labels, lines, links, coverage])
     scanned.labels, scanned.hashes, scanned.links = labels, lines.hashes(), links
+    scanned.coverage = coverage
     return statistics.result()

@@ -74,3 +74,16 @@ def test_a_scan_skips_the_default_graph_and_the_graphs_it_is_told_to():
     store.extend([ox.Quad(p, p, p, g), ox.Quad(p, p, p, h), ox.Quad(p, p, p)])
     scan(store, [Recorder()], skip_graphs=frozenset({h}))
     assert seen == [("http://example.org/g", "http://example.org/p")]
+
+
+def test_catalogue_coverage_and_examples_are_the_rows_of_their_queries(built, store):
+    collected = catalog.Collected(SCHEME)
+    scan(store.raw, [collected])
+    queries = Queries(built.generation)
+    catalog_graph = ox.NamedNode(SCHEME.graph(catalog.CATALOG_GRAPH))
+    places = {row["place"].value for row in queries.run(
+        store.raw, "catalog", "coverage-places", catalog=catalog_graph)}
+    assert collected.places == places and len(places) > 5
+    firsts = [row["first"].value for row in queries.run(
+        store.raw, "catalog", "examples", prefix=ox.Literal(SCHEME.entity_prefix))]
+    assert collected.examples() == firsts and len(firsts) > 5
