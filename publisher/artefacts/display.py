@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.artefacts.queries import Queries
-from publisher.core.iris import ONTOLOGY_GRAPH, RULES_GRAPH
+from publisher.core.iris import DERIVED_GRAPHS, ONTOLOGY_GRAPH
 from publisher.core.scheme import Scheme
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -130,12 +130,12 @@ def graph_confidence(data: ox.Store, scheme: Scheme) -> dict[str, str]:
 
 
 def derived_predicates(queries: Queries, data: ox.Store, scheme: Scheme) -> list[str]:
-    """Predicates used only in the rules graph (alignment and inverse links)."""
-    rules = scheme.graph(RULES_GRAPH)
+    """Predicates used only in the derived graphs (alignment and inverse links)."""
+    derived = {scheme.graph(name) for name in DERIVED_GRAPHS}
     graphs: dict[str, set] = defaultdict(set)
     for row in queries.run(data, "build", "graph-predicates", union=False):
         graphs[row["p"].value].add(row["g"].value)
-    return sorted(p for p, found in graphs.items() if found == {rules})
+    return sorted(p for p, found in graphs.items() if found <= derived)
 
 
 def type_segments(queries: Queries, data: ox.Store, scheme: Scheme) -> dict[str, dict]:

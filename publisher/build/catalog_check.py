@@ -37,7 +37,7 @@ def shapes_dir(settings: Settings) -> Path:
 
 
 def _shapes(folder: Path, names) -> list[ox.Quad]:
-    quads = []
+    quads: list[ox.Quad] = []
     for name in names:
         path = folder / name
         if not path.is_file():

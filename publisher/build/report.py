@@ -52,7 +52,7 @@ class Report:
     def describe(self) -> str:
         if not self.results:
             return "SHACL validation: the data conforms to every shape."
-        counts = {}
+        counts: dict[str, int] = {}
         for result in self.results:
             counts[result.severity] = counts.get(result.severity, 0) + 1
         head = "SHACL validation: " + ", ".join(f"{n} {s.lower()}(s)" for s, n in counts.items())
@@ -63,7 +63,7 @@ def to_rdflib(quads, graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """The triples of the quads (graph names dropped) as an rdflib graph."""
     graph = graph if graph is not None else rdflib.Graph()
     triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     graph.parse(data=data.decode("utf-8"), format="nt")
     return graph
 
@@ -92,7 +92,8 @@ def shape_text(shapes: rdflib.Graph, shape) -> str:
     if not isinstance(shape, rdflib.BNode):
         return term_text(shape)
     parent = shapes.value(None, SH.property, shape)
-    names = sorted(str(n) for n in shapes.objects(shape, SH.name) if n.language in (None, "en"))
+    names = sorted(str(n) for n in shapes.objects(shape, SH.name)
+                   if isinstance(n, rdflib.Literal) and n.language in (None, "en"))
     path = shapes.value(shape, SH.path)
     parts = [f"property shape of {term_text(parent)}" if parent is not None else "property shape"]
     if path is not None and not isinstance(path, rdflib.BNode):

@@ -16,7 +16,7 @@ from publisher.core.scheme import Scheme
 from publisher.serve.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
 from publisher.serve.querypool import PoolBusy, QueryPool, QueryTimeout, WorkerFailed
 
-DEFAULT_TYPES = {
+DEFAULT_TYPES: dict[str, str | None] = {
     SELECT: "text/tab-separated-values",
     ASK: "application/sparql-results+json",
     CONSTRUCT: "text/turtle",

@@ -22,7 +22,7 @@ class SourceSet:
 
     quads: list[ox.Quad] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-    origins: dict[ox.NamedNode | ox.BlankNode, set[Path]] = field(
+    origins: dict[ox.NamedNode | ox.BlankNode | ox.Triple, set[Path]] = field(
         default_factory=lambda: defaultdict(set)
     )
     digest: str = ""

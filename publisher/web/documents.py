@@ -20,7 +20,7 @@ from publisher.artefacts.display import Display
 from publisher.artefacts.incoming_counts import IncomingCounts
 from publisher.artefacts.incoming_counts import open_for as incoming_counts_for
 from publisher.artefacts.search import SearchIndex
-from publisher.core.iris import RULES_GRAPH
+from publisher.core.iris import DERIVED_GRAPHS
 from publisher.serve.describe import Describer, Description
 from publisher.web import caching, i18n
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, JSON, Format, choose, not_acceptable
@@ -39,7 +39,7 @@ def display() -> Display:
 
 def describer() -> Describer:
     settings = site().settings
-    derived = frozenset({site().scheme().graph(RULES_GRAPH)})
+    derived = frozenset(site().scheme().graph(name) for name in DERIVED_GRAPHS)
     return Describer(site().store(), display(), settings.page_size, derived,
                      incoming_counts())
 
