@@ -54,6 +54,12 @@ def digest_of(root: Path) -> tuple[list[Path], str]:
     return files, digest.hexdigest()
 
 
+def source_bytes(root: Path) -> int:
+    """The size of the ontology and data files, which tells how large the store will be."""
+    return sum(path.stat().st_size for folder in SOURCE_FOLDERS
+               for path in source_files(root, folder))
+
+
 def bulk_loadable(scheme: Scheme) -> bool:
     """Whether the sources can go into the store as written (no IRI to rebase)."""
     return scheme.base == SOURCE_BASE
