@@ -50,6 +50,9 @@ CREATE VIRTUAL TABLE labels_fts USING fts5(
 """
 
 ONTOLOGY_TYPE = "def"
+# A code an entity carries on an identifier node (adms:identifier [ skos:notation "…" ]).
+IDENTIFIER = "http://www.w3.org/ns/adms#identifier"
+NOTATION = "http://www.w3.org/2004/02/skos/core#notation"
 
 
 def fold(text: str) -> str:
@@ -78,8 +81,34 @@ class Labels:
         self.rows: list[tuple] = []
         self.own: dict[str, list] = defaultdict(list)
         self._subject: tuple = (None, None, None)
+        # identifier node → entities that carry it, and its codes (quads come in any order)
+        self._holders: dict[ox.BlankNode, set[tuple[str, str]]] = defaultdict(set)
+        self._codes: dict[ox.BlankNode, set[ox.Literal]] = defaultdict(set)
+
+    def identifier_rows(self) -> list[tuple]:
+        """Rows for the codes on identifier nodes, under the entities that carry them
+        (a project is found by its programme code)."""
+        rows = []
+        for node, holders in self._holders.items():
+            for code in sorted(self._codes.get(node, ()), key=lambda c: c.value):
+                for iri, kind in sorted(holders):
+                    key = (iri, NOTATION, code)
+                    if key not in self.seen:
+                        self.seen.add(key)
+                        rows.append((iri, kind, "", NOTATION, BOOSTS[NOTATION], code.value))
+        return rows
 
     def add(self, graph, subject, predicate: str, obj) -> None:
+        if predicate == IDENTIFIER and isinstance(obj, ox.BlankNode):
+            if isinstance(subject, ox.NamedNode):
+                kind = index_type(self.scheme, subject.value)
+                if kind is not None:
+                    self._holders[obj].add((subject.value, kind))
+            return
+        if predicate == NOTATION and isinstance(subject, ox.BlankNode):
+            if isinstance(obj, ox.Literal):
+                self._codes[subject].add(obj)
+            return
         boost = BOOSTS.get(predicate)
         if boost is None or not isinstance(obj, ox.Literal):
             return
@@ -107,7 +136,7 @@ def build_index(store: ox.Store, scheme: Scheme, path: Path) -> dict:
 
 def write_index(labels: Labels, scheme: Scheme, path: Path) -> dict:
     """Write search.sqlite from the collected labels; return counts for the manifest."""
-    rows, own = labels.rows, labels.own
+    rows, own = labels.rows + labels.identifier_rows(), labels.own
     path.unlink(missing_ok=True)
     connection = sqlite3.connect(path)
     try:

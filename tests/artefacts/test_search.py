@@ -55,3 +55,9 @@ def test_browse_lists_a_type_in_label_order(index):
     assert total >= 5 and len(hits) == 5
     keys = [fold(h.label) for h in hits]
     assert keys == sorted(keys)
+
+
+def test_the_programme_code_on_an_identifier_node_finds_the_project(index):
+    hits, total = index.search("2CE202P1")
+    assert total >= 1
+    assert hits[0].iri == BASE + "id/project/clusters-cord"
