@@ -24,8 +24,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def _cache(response: Response, *variant: str) -> Response:
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+    i18n.vary_by_language(response)
     return caching.cacheable(response, site().manifest(), request.full_path, *variant,
                              i18n.choose_language(), max_age=site().settings.cache_max_age_s)
 

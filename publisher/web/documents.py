@@ -130,8 +130,7 @@ def finish(response: Response, fmt: Format, base_path: str, negotiated: bool,
         response.headers["Content-Location"] = f"{base_path}.{fmt.ext}"
         response.vary.add("Accept")
     if fmt in (HTML, JSON):
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
+        i18n.vary_by_language(response)
     if fmt is not HTML:
         caching.with_cors(response)
     return caching.cacheable(response, site().manifest(), *variant,

@@ -104,7 +104,7 @@ def dumps_index():
     entries = [{**e, "label": dumps.by_key(e["format"]).label,
                 "latest": dumps.by_key(e["format"]).latest_name} for e in _published_dumps()]
     response = Response(render_template("dumps.html", entries=entries, manifest=manifest))
-    response.vary.update(("Accept-Language", "Cookie"))
+    i18n.vary_by_language(response)
     return cacheable(response, manifest, "dumps-index", i18n.choose_language(),
                      max_age=site().settings.cache_max_age_s)
 

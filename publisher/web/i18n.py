@@ -49,6 +49,13 @@ def choose_language() -> str:
     return asked
 
 
+def vary_by_language(response) -> None:
+    """Say what chose the language: nothing but the URL when it names one (so a shared
+    cache keeps each language's page), else the cookie and Accept-Language."""
+    if request.args.get("lang") not in LANGUAGES:
+        response.vary.update(("Accept-Language", "Cookie"))
+
+
 def locale(lang: str) -> Locale:
     return Locale.parse(LOCALES.get(lang, LOCALES[DEFAULT]))
 

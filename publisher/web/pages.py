@@ -352,8 +352,7 @@ def home():
     )
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = '</index.json>; rel="alternate"; type="application/json"'
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+    i18n.vary_by_language(response)
     return caching.cacheable(response, site().manifest(), *variant,
                              max_age=site().settings.cache_max_age_s)
 

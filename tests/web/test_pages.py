@@ -716,3 +716,14 @@ def test_a_label_without_language_shows_no_empty_language_tag(site):
     html = get(f"{site}/doc/region/CZ").text
     assert '<span class="tag">—</span>' not in html
     assert '<p class="alt-label" lang="">CZ</p>' in html
+
+
+def test_a_page_whose_url_names_its_language_varies_on_nothing_the_visitor_sends(site):
+    for path in ("/", "/doc/project/clusters-cord", "/browse/organisation", "/dumps/"):
+        named = get(f"{site}{path}?lang=cs", BROWSER)
+        assert named.status_code == 200, path
+        vary = {v.strip().lower() for v in named.headers.get("Vary", "").split(",")}
+        assert not {"cookie", "accept-language"} & vary, (path, vary)
+        chosen = get(f"{site}{path}", BROWSER)
+        vary = {v.strip().lower() for v in chosen.headers.get("Vary", "").split(",")}
+        assert {"cookie", "accept-language"} <= vary, (path, vary)
