@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 
 from publisher.core.config import Settings
 from publisher.core.generation import NoPublishedGenerationError
 from publisher.core.scheme import Scheme, with_query
 from publisher.web import i18n
 from publisher.web.site import Site
+
+
+class JSONProvider(DefaultJSONProvider):
+    """JSON answers as UTF-8 text: Czech names stay readable, not \\u escapes."""
+
+    ensure_ascii = False
+
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -27,7 +35,7 @@ def create_app(settings: Settings) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         JSON_SORT_KEYS=False,
     )
-    app.json.ensure_ascii = False
+    app.json = JSONProvider(app)
     app.extensions["clusterscord"] = Site(settings)
 
     from publisher.web import (
@@ -37,8 +45,8 @@ def create_app(settings: Settings) -> Flask:
         caching,
         compress,
         external_links,
-        guard,
         graphs,
+        guard,
         harvest,
         limits,
         ontology,
@@ -84,8 +92,10 @@ def create_app(settings: Settings) -> Flask:
 
     caching.install_cors(app)
     limits.install(app, settings)
-    app.wsgi_app = compress.Compressor(app.wsgi_app, app.static_folder)
-    app.wsgi_app = guard.Guard(app.wsgi_app, settings)
+    assert app.static_folder is not None  # Flask(__name__) serves ./static
+    # Middleware wraps the WSGI callable, as Flask documents; its stubs call it a method.
+    app.wsgi_app = compress.Compressor(app.wsgi_app, app.static_folder)  # type: ignore[method-assign]
+    app.wsgi_app = guard.Guard(app.wsgi_app, settings)  # type: ignore[method-assign]
     cache.install(app, settings, app.extensions["clusterscord"].generations)
 
     @app.errorhandler(NoPublishedGenerationError)
