@@ -13,6 +13,7 @@ import json
 from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
+from typing import NotRequired, Required, TypedDict, cast
 
 import pyoxigraph as ox
 
@@ -23,14 +24,82 @@ from publisher.core.scheme import Scheme
 SH = "http://www.w3.org/ns/shacl#"
 OTHER_GROUP = ""
 
+# {language tag, "" for none: text}
+Texts = dict[str, str]
+
+
+class GroupEntry(TypedDict):
+    """A property group (sh:PropertyGroup): its labels and place on the page."""
+
+    labels: Texts
+    order: float
+
+
+class PropertyEntry(TypedDict):
+    """How the shapes of a class show one property."""
+
+    names: Texts
+    descriptions: Texts
+    order: float
+    group: str
+
+
+class ClassEntry(TypedDict):
+    """The shapes that describe a class and the properties they lay out."""
+
+    shapes: list[str]
+    properties: dict[str, PropertyEntry]
+
+
+# One cardinality or value constraint of a shape on a path, for the class it targets.
+Constraint = TypedDict("Constraint", {
+    "class": Required[str], "minCount": int, "maxCount": int, "datatype": str, "range": str,
+}, total=False)
+
+
+class TermEntry(TypedDict):
+    """The ontology's labels and comments (or definitions) of one term."""
+
+    labels: Texts
+    comments: Texts
+
+
+class GraphEntry(TypedDict):
+    """A named graph: its labels, its sources and how far its facts can be trusted."""
+
+    labels: Texts
+    sources: list[str]
+    confidence: NotRequired[str]
+
+
+class TypeSegment(TypedDict):
+    """The entities under one /id/{type}/ segment: how many, and their classes."""
+
+    count: int
+    classes: list[str]
+
+
+class Profile(TypedDict, total=False):
+    """``display.json``; every key is written by a build, a missing file reads as ``{}``."""
+
+    derived_predicates: list[str]
+    groups: dict[str, GroupEntry]
+    classes: dict[str, ClassEntry]
+    constraints: dict[str, list[Constraint]]
+    terms: dict[str, TermEntry]
+    graphs: dict[str, GraphEntry]
+    types: dict[str, TypeSegment]
+
+
 def _lang_put(table: dict, term) -> None:
     if isinstance(term, ox.Literal):
         table.setdefault(term.language or "", term.value)
 
 
-def compile_profile(queries: Queries, shapes: ox.Store, data: ox.Store, scheme: Scheme) -> dict:
+def compile_profile(queries: Queries, shapes: ox.Store, data: ox.Store,
+                    scheme: Scheme) -> Profile:
     """The display profile as a JSON-ready dict."""
-    groups: dict[str, dict] = {}
+    groups: dict[str, GroupEntry] = {}
     for row in queries.run(shapes, "build", "display-groups", union=False):
         entry = groups.setdefault(row["group"].value, {"labels": {}, "order": 1000.0})
         if row["label"] is not None:
@@ -38,8 +107,8 @@ def compile_profile(queries: Queries, shapes: ox.Store, data: ox.Store, scheme: 
         if row["order"] is not None:
             entry["order"] = float(row["order"].value)
 
-    classes: dict[str, dict] = defaultdict(lambda: {"shapes": [], "properties": {}})
-    constraints: dict[str, list] = defaultdict(list)
+    classes: dict[str, ClassEntry] = defaultdict(lambda: {"shapes": [], "properties": {}})
+    constraints: dict[str, list[Constraint]] = defaultdict(list)
     shape_classes = node_shape_classes(queries, shapes, data)
     for row in queries.run(shapes, "build", "display-shapes", union=False):
         shape, path = row["shape"].value, row["path"].value
@@ -49,39 +118,42 @@ def compile_profile(queries: Queries, shapes: ox.Store, data: ox.Store, scheme: 
             targets = shape_classes.get(shape, [])
         for cls in targets:
             _add_property(classes[cls], shape, row)
-            constraint = {"class": cls}
-            for key in ("min", "max"):
-                if row[key] is not None:
-                    constraint[key + "Count"] = int(row[key].value)
-            for key in ("datatype", "range"):
-                if row[key] is not None:
-                    constraint[key] = row[key].value
+            constraint: Constraint = {"class": cls}
+            if row["min"] is not None:
+                constraint["minCount"] = int(row["min"].value)
+            if row["max"] is not None:
+                constraint["maxCount"] = int(row["max"].value)
+            if row["datatype"] is not None:
+                constraint["datatype"] = row["datatype"].value
+            if row["range"] is not None:
+                constraint["range"] = row["range"].value
             if constraint not in constraints[path]:
                 constraints[path].append(constraint)
 
-    terms: dict[str, dict] = defaultdict(lambda: {"labels": {}, "comments": {}})
+    terms: dict[str, TermEntry] = defaultdict(lambda: {"labels": {}, "comments": {}})
     ontology = ox.NamedNode(scheme.graph(ONTOLOGY_GRAPH))
     for row in queries.run(data, "build", "ontology-texts", default_graph=[ontology]):
-        kind = "comments" if row["p"].value.endswith(("comment", "definition")) else "labels"
-        _lang_put(terms[row["term"].value][kind], row["text"])
+        term = terms[row["term"].value]
+        comment = row["p"].value.endswith(("comment", "definition"))
+        _lang_put(term["comments"] if comment else term["labels"], row["text"])
 
-    sources: dict[str, dict] = {}
+    sources: dict[str, GraphEntry] = {}
     for row in queries.run(data, "build", "display-graphs"):
-        entry = sources.setdefault(row["g"].value, {"labels": {}, "sources": []})
+        graph_entry = sources.setdefault(row["g"].value, {"labels": {}, "sources": []})
         if row["label"] is not None:
-            _lang_put(entry["labels"], row["label"])
-        if row["source"] is not None and row["source"].value not in entry["sources"]:
-            entry["sources"].append(row["source"].value)
+            _lang_put(graph_entry["labels"], row["label"])
+        if row["source"] is not None and row["source"].value not in graph_entry["sources"]:
+            graph_entry["sources"].append(row["source"].value)
 
     for graph, level in graph_confidence(data, scheme).items():
         if graph in sources:
             sources[graph]["confidence"] = level
-    for entry in sources.values():  # in IRI order: every build links the same first source
-        entry["sources"].sort()
+    for graph_entry in sources.values():  # in IRI order: every build links the same first source
+        graph_entry["sources"].sort()
     return {
         "derived_predicates": derived_predicates(queries, data, scheme),
         "groups": groups,
-        "classes": {cls: dict(entry) for cls, entry in classes.items()},
+        "classes": dict(classes),
         "constraints": dict(constraints),
         "terms": dict(terms),
         "graphs": sources,
@@ -89,7 +161,7 @@ def compile_profile(queries: Queries, shapes: ox.Store, data: ox.Store, scheme: 
     }
 
 
-def _add_property(entry: dict, shape: str, row) -> None:
+def _add_property(entry: ClassEntry, shape: str, row) -> None:
     """One sh:property row of a shape into the profile of a class it describes."""
     if shape not in entry["shapes"] and isinstance(row["shape"], ox.NamedNode):
         entry["shapes"].append(shape)
@@ -138,7 +210,7 @@ def derived_predicates(queries: Queries, data: ox.Store, scheme: Scheme) -> list
     return sorted(p for p, found in graphs.items() if found <= derived)
 
 
-def type_segments(queries: Queries, data: ox.Store, scheme: Scheme) -> dict[str, dict]:
+def type_segments(queries: Queries, data: ox.Store, scheme: Scheme) -> dict[str, TypeSegment]:
     """Per /id/{type}/ segment: entity count and its classes, most frequent first."""
     entities: dict[str, set] = defaultdict(set)
     classes: dict[str, Counter] = defaultdict(Counter)
@@ -171,7 +243,7 @@ def write(context) -> None:
 class Display:
     """Read access to a compiled display profile."""
 
-    def __init__(self, profile: dict):
+    def __init__(self, profile: Profile):
         self.profile = profile
         self.groups = profile.get("groups", {})
         self.classes = profile.get("classes", {})
@@ -180,7 +252,7 @@ class Display:
         self.types = profile.get("types", {})
         self.constraints = profile.get("constraints", {})
         self.derived_predicates = frozenset(profile.get("derived_predicates", ()))
-        self._order = {}
+        self._order: dict[str, float] = {}
         for entry in self.classes.values():
             for path, prop in entry["properties"].items():
                 self._order[path] = min(self._order.get(path, 1e9), prop["order"])
@@ -192,7 +264,7 @@ class Display:
     def property_order(self, predicate: str) -> tuple:
         return (self._order.get(predicate, 1e9), predicate)
 
-    def shaped(self, types: list[str]) -> list[dict]:
+    def shaped(self, types: list[str]) -> list[ClassEntry]:
         return [self.classes[t] for t in types if t in self.classes]
 
     def property_names(self, predicate: str, types: list[str]) -> dict[str, str]:
@@ -202,11 +274,32 @@ class Display:
             prop = entry["properties"].get(predicate)
             if prop and prop["names"]:
                 return prop["names"]
-        return self.terms.get(predicate, {}).get("labels", {})
+        return self.term_labels(predicate)
+
+    def term_labels(self, iri: str) -> Texts:
+        """{lang: label} of an ontology term ({} for a term it does not know)."""
+        term = self.terms.get(iri)
+        return term["labels"] if term else {}
+
+    def term_comments(self, iri: str) -> Texts:
+        """{lang: comment or definition} of an ontology term."""
+        term = self.terms.get(iri)
+        return term["comments"] if term else {}
+
+    def type_classes(self, kind: str) -> list[str]:
+        """The classes of the entities under an /id/{kind}/ segment, most frequent first."""
+        segment = self.types.get(kind)
+        return segment["classes"] if segment else []
+
+    def class_properties(self, iri: str) -> list[str]:
+        """The paths the shapes of a class lay out."""
+        entry = self.classes.get(iri)
+        return list(entry["properties"]) if entry else []
 
     def confidence(self, graph: str) -> str | None:
         """'high', 'medium' or 'low': how far the facts of a named graph can be trusted."""
-        return self.graphs.get(graph, {}).get("confidence")
+        entry = self.graphs.get(graph)
+        return entry.get("confidence") if entry else None
 
     def single_valued(self, predicate: str, types: list[str]) -> bool:
         """Whether a shape of these types allows at most one value of predicate."""
@@ -221,7 +314,7 @@ class Display:
             prop = entry["properties"].get(predicate)
             if prop and prop["descriptions"]:
                 return prop["descriptions"]
-        return self.terms.get(predicate, {}).get("comments", {})
+        return self.term_comments(predicate)
 
     def layout(self, types: list[str], predicates: list[str]):
         """[(group key, group labels, predicates in order)] for an entity's properties."""
@@ -237,16 +330,21 @@ class Display:
             by_group[group].append(predicate)
         for members in by_group.values():
             members.sort(key=lambda p: (placed.get(p, (1e9,))[0], self.property_order(p), p))
-        keys = sorted(
-            by_group,
-            key=lambda g: (g == OTHER_GROUP, self.groups.get(g, {}).get("order", 1000.0), g),
-        )
-        return [(key, self.groups.get(key, {}).get("labels", {}), by_group[key]) for key in keys]
+        def group_order(key: str) -> float:
+            group = self.groups.get(key)
+            return group["order"] if group else 1000.0
+
+        def group_labels(key: str) -> Texts:
+            group = self.groups.get(key)
+            return group["labels"] if group else {}
+
+        keys = sorted(by_group, key=lambda g: (g == OTHER_GROUP, group_order(g), g))
+        return [(key, group_labels(key), by_group[key]) for key in keys]
 
 
 @cache
 def _load(path: Path, _mtime: int) -> Display:
     try:
-        return Display(json.loads(path.read_text(encoding="utf-8")))
+        return Display(cast(Profile, json.loads(path.read_text(encoding="utf-8"))))
     except FileNotFoundError:
         return Display({})

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.core.config import Settings
-from publisher.core.generation import Generation
+from publisher.core.generation import Generation, Manifest
 from publisher.core.progress import Progress
 from publisher.core.scheme import Scheme
 
@@ -40,7 +40,7 @@ class BuildContext:
     previous: Generation | None
     built_at: datetime
     progress: Progress
-    manifest: dict = field(default_factory=dict)
+    manifest: Manifest = field(default_factory=Manifest)
 
     @cached_property
     def scheme(self) -> Scheme:

@@ -20,9 +20,64 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypedDict, cast
 
 MANIFEST = "manifest.json"
 KEEP_GENERATIONS = 3
+
+
+class Stats(TypedDict):
+    """The statistics of one pass over the store (``publisher.artefacts.stats``)."""
+
+    triples: int
+    distinct_subjects: int
+    distinct_objects: int
+    properties: int
+    classes: int
+    entities: int
+    graphs: dict[str, int]
+    class_partitions: dict[str, int]
+    property_partitions: dict[str, int]
+    linksets: dict[str, dict[str, Any]]
+
+
+class DumpEntry(TypedDict):
+    """One dump file as the manifest lists it."""
+
+    format: str
+    file: str
+    media_type: str
+    gzip: bool
+    named_graphs: bool
+    bytes: int
+    sha256: str
+
+
+class Manifest(TypedDict, total=False):
+    """``manifest.json``: what a build records about itself, filled step by step.
+
+    Every finished build has ``id``, ``built_at``, ``stats`` and the timings; the others
+    are missing from builds made before the step that writes them, so readers ``get``
+    them."""
+
+    id: str
+    built_at: str
+    base_iri: str
+    source_digest: str
+    files: list[str]
+    previous: str | None
+    queries: dict[str, int]
+    stats: Stats
+    types: dict[str, int]
+    search: dict[str, int]
+    incoming_counts: dict[str, int]
+    dumps: list[DumpEntry]
+    changes: dict[str, int | str]
+    catalog: dict[str, str]
+    remote_graphs: list[str]
+    build_seconds: float
+    timings: dict[str, float]
+    cpu_timings: dict[str, float]
 
 
 class BuildLockedError(RuntimeError):
@@ -67,9 +122,9 @@ class Generation:
     def changes_path(self) -> Path:
         return self.path / "changes.json"
 
-    def manifest(self) -> dict:
+    def manifest(self) -> Manifest:
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return cast(Manifest, json.loads(self.manifest_path.read_text(encoding="utf-8")))
         except FileNotFoundError as exc:
             raise NoPublishedGenerationError(
                 f"generation {self.id} has no {MANIFEST}: it is incomplete or damaged; "

@@ -16,12 +16,19 @@ and an edit in the checkout changes nothing served until the next build.
 from __future__ import annotations
 
 import abc
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from publisher.core.generation import Generation
+
+# A term a SELECT of our own binds: the graph holds no RDF-star triple terms, so our
+# queries never bind one (a client's query goes through client_query, not select).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+# One row of a SELECT: variable name → term, unbound names absent.
+Row = dict[str, Term]
 
 # Where a generation keeps its SPARQL texts, one folder per kind (views, queries, …).
 QUERIES_DIR = "sparql"
@@ -58,7 +65,7 @@ class QueryStore(abc.ABC):
         self,
         sparql: str,
         *,
-        substitutions: dict[str, object] | None = None,
+        substitutions: Mapping[str, object] | None = None,
         default_graph: list | None = None,
         named_graphs: list | None = None,
         union_default_graph: bool = True,
@@ -91,13 +98,13 @@ class QueryStore(abc.ABC):
         """Whether the store holds at least one quad of the generation (a start-up check)."""
         return self.ask(self.own_query("has-quads"))
 
-    def select(self, sparql: str, **substitutions) -> list[dict[str, object]]:
+    def select(self, sparql: str, **substitutions: Term) -> list[Row]:
         """Rows of a SELECT as dicts of variable name → term (unbound names absent)."""
         solutions = self.query(sparql, substitutions=substitutions)
         names = [v.value for v in solutions.variables]
         rows = []
         for solution in solutions:
-            row = {}
+            row: Row = {}
             for name in names:
                 value = solution[name]
                 if value is not None:

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import TypeVar
 
 from flask import Flask, Response, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from publisher.core.generation import Manifest
+
+# Any response, Flask's own or Werkzeug's (as redirect and send_file give): returned as given.
+R = TypeVar("R", bound=BaseResponse)
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -35,22 +42,24 @@ def etag_for(generation_id: str, *variant: str) -> str:
     return digest[:32]
 
 
-def cacheable(response: Response, manifest: dict, *variant: str, max_age: int = 300) -> Response:
-    """Add validators for this generation and answer 304 when the client has it already."""
+def cacheable(response: R, manifest: Manifest, *variant: str, max_age: int = 300) -> R:
+    """Add validators for this generation and answer 304 when the client has it already
+    (the response itself, made conditional in place)."""
     response.set_etag(etag_for(manifest["id"], *variant))
     response.last_modified = datetime.fromisoformat(manifest["built_at"].replace("Z", "+00:00"))
     response.cache_control.public = True
     response.cache_control.max_age = max_age
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
-def with_cors(response: Response) -> Response:
+def with_cors(response: R) -> R:
     for name, value in CORS_HEADERS.items():
         response.headers[name] = value
     return response
 
 
-def add_vary(response: Response, header: str = "Accept") -> Response:
+def add_vary(response: R, header: str = "Accept") -> R:
     response.vary.add(header)
     return response
 

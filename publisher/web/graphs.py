@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from flask import Blueprint
 
 from publisher.artefacts import dumps
+from publisher.core.generation import DumpEntry, Manifest
 from publisher.core.scheme import Scheme
 from publisher.web import documents
 from publisher.web.negotiate import DOCUMENT_FORMATS, by_extension, choose, not_acceptable
@@ -36,7 +37,7 @@ def _split(name: str):
     return name, None
 
 
-def graph_dump(manifest: dict) -> dict | None:
+def graph_dump(manifest: Manifest) -> DumpEntry | None:
     """The published dump that keeps named graphs (the N-Quads file)."""
     return next((e for e in dumps.published(manifest) if e.get("named_graphs")), None)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template
@@ -52,14 +53,15 @@ def ontology_terms() -> dict:
                 entry[key].add(row[key].value)
     p = documents.presenter()
     display = documents.display()
-    classes, properties, schemes = [], [], []
+    classes: list[dict[str, Any]] = []
+    properties: list[dict[str, Any]] = []
+    schemes: list[dict[str, Any]] = []
     for iri, entry in sorted(terms.items()):
-        item = {
+        item: dict[str, Any] = {
             "iri": iri,
             "url": p.href(iri),
-            "label": p.label(display.terms.get(iri, {}).get("labels", {}), iri),
-            "comment": i18n.pick_label(display.terms.get(iri, {}).get("comments", {}), p.lang)
-            or "",
+            "label": p.label(display.term_labels(iri), iri),
+            "comment": i18n.pick_label(display.term_comments(iri), p.lang) or "",
             "super": [_link(p, display, t) for t in sorted(entry["super"])],
             "domain": [_link(p, display, t) for t in sorted(entry["domain"])],
             "range": [_link(p, display, t) for t in sorted(entry["range"])],
@@ -71,14 +73,17 @@ def ontology_terms() -> dict:
             schemes.append(item)
         else:
             properties.append(item)
-    key = lambda item: item["label"].casefold()  # noqa: E731
-    return {"classes": sorted(classes, key=key), "properties": sorted(properties, key=key),
-            "schemes": sorted(schemes, key=key)}
+    def by_label(item: dict[str, Any]) -> str:
+        return item["label"].casefold()
+
+    return {"classes": sorted(classes, key=by_label),
+            "properties": sorted(properties, key=by_label),
+            "schemes": sorted(schemes, key=by_label)}
 
 
 def _link(p, display, iri: str) -> dict:
     return {"iri": iri, "url": p.href(iri),
-            "label": p.label(display.terms.get(iri, {}).get("labels", {}), iri)}
+            "label": p.label(display.term_labels(iri), iri)}
 
 
 def shape_constraints(iri: str) -> list[dict]:
@@ -95,7 +100,7 @@ def shape_constraints(iri: str) -> list[dict]:
             "range": _link(p, display, constraint["range"]) if "range" in constraint else None,
         })
     by_class = defaultdict(list)
-    for path in display.classes.get(iri, {}).get("properties", {}):
+    for path in display.class_properties(iri):
         for constraint in display.constraints.get(path, []):
             if constraint["class"] == iri:
                 by_class[path].append(constraint)

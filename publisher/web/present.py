@@ -95,7 +95,7 @@ class Presenter:
         if text:
             return text
         if iri:
-            term = self.display.terms.get(iri, {}).get("labels")
+            term = self.display.term_labels(iri)
             text = pick_label(term, self.lang) if term else None
             return text or fallback_name(iri)
         return ""
@@ -125,24 +125,25 @@ class Presenter:
         named = t(f"type.{kind}", self.lang)
         if named != f"type.{kind}":
             return named
-        for cls in self.display.types.get(kind, {}).get("classes", []):
-            labels = self.display.terms.get(cls, {}).get("labels")
+        for cls in self.display.type_classes(kind):
+            labels = self.display.term_labels(cls)
             if labels and self.scheme.is_vocabulary(cls):
-                return pick_label(labels, self.lang)
-        for cls in self.display.types.get(kind, {}).get("classes", []):
-            labels = self.display.terms.get(cls, {}).get("labels")
+                return pick_label(labels, self.lang) or ""
+        for cls in self.display.type_classes(kind):
+            labels = self.display.term_labels(cls)
             if labels:
-                return pick_label(labels, self.lang)
+                return pick_label(labels, self.lang) or ""
         return kind.replace("-", " ").capitalize()
 
     def source(self, graph: str) -> dict:
         """A named graph as a citable source: its name and the document it came from."""
-        entry = self.display.graphs.get(graph, {})
-        name = pick_label(entry.get("labels", {}), self.lang) or fallback_name(graph)
-        documents = entry.get("sources", [])
+        entry = self.display.graphs.get(graph)
+        labels = entry["labels"] if entry else {}
+        name = pick_label(labels, self.lang) or fallback_name(graph)
+        documents = entry["sources"] if entry else []
         href = self.href(documents[0]) if documents else self.href(graph)
         return {"graph": graph, "name": name, "href": href, "documents": documents,
-                "confidence": entry.get("confidence")}
+                "confidence": entry.get("confidence") if entry else None}
 
     def source_names(self, graphs) -> str:
         return "; ".join(self.source(g)["name"] for g in graphs)
@@ -179,7 +180,7 @@ class Presenter:
                 break
             if iri in SCHEMA_TYPES:
                 schema_type = SCHEMA_TYPES[iri]
-        data = {
+        data: dict[str, str | list[str]] = {
             "@context": "https://schema.org",
             "@type": schema_type,
             "@id": description.iri,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from publisher.core.generation import Manifest
 from publisher.core.iris import PREFIXES
 from publisher.core.scheme import Scheme
 
@@ -29,7 +30,8 @@ def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def describe(scheme: Scheme, manifest: dict, allowlist: tuple[str, ...] = ()) -> list[ox.Triple]:
+def describe(scheme: Scheme, manifest: Manifest,
+             allowlist: tuple[str, ...] = ()) -> list[ox.Triple]:
     """The service description as triples."""
     service = ox.NamedNode(scheme.service)
     dataset, default_graph = ox.BlankNode(), ox.BlankNode()

@@ -12,7 +12,12 @@ import threading
 from flask import current_app, g, has_request_context
 
 from publisher.core.config import Settings
-from publisher.core.generation import Generation, Generations, NoPublishedGenerationError
+from publisher.core.generation import (
+    Generation,
+    Generations,
+    Manifest,
+    NoPublishedGenerationError,
+)
 from publisher.core.scheme import Scheme
 from publisher.store import nodes
 from publisher.store.backends import open_store
@@ -26,8 +31,8 @@ class Site:
         self._lock = threading.Lock()
         self._store: QueryStore | None = None
         self._pointer: str | None = None
-        self._manifest: dict | None = None
-        self._manifests: dict[str, dict] = {}
+        self._manifest: Manifest | None = None
+        self._manifests: dict[str, Manifest] = {}
         self._scheme: Scheme | None = None
 
     def _read_pointer(self) -> str:
@@ -73,7 +78,7 @@ class Site:
     def generation(self) -> Generation:
         return self.store().generation
 
-    def manifest(self) -> dict:
+    def manifest(self) -> Manifest:
         """The published generation's manifest (statistics, timings), read once."""
         store = self.store()
         found = self._manifests.get(store.generation.id)
