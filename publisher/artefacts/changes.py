@@ -50,6 +50,11 @@ def entity_hashes(store: ox.Store, scheme: Scheme) -> dict[str, str]:
     return lines.hashes()
 
 
+# A line of an entity's text: written at once, or (graph, predicate, blank node) to expand
+# once every blank node is known.
+EntityLine = str | tuple[ox.NamedNode | ox.DefaultGraph, str, ox.BlankNode]
+
+
 class EntityLines:
     """Collects each resource's outgoing triples from a scan
     (:mod:`publisher.artefacts.scan`) and hashes them once every blank node is known."""
@@ -57,7 +62,7 @@ class EntityLines:
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
         self.blanks: dict[object, list] = defaultdict(list)
-        self.entities: dict[str, list] = defaultdict(list)
+        self.entities: dict[str, list[EntityLine]] = defaultdict(list)
         self._last: tuple[object, str] = (None, "")
         self._graph: tuple[object, str] = (None, "")
 
@@ -180,7 +185,7 @@ def entity_states(store: ox.Store, iris: set[str]) -> dict[str, str]:
         subject = quad.subject
         if isinstance(subject, ox.BlankNode):
             blanks[subject].append(quad)
-        elif subject.value in iris:
+        elif isinstance(subject, ox.NamedNode) and subject.value in iris:
             own[subject.value].append(quad)
     return {iri: _nquads(quads, blanks) for iri, quads in own.items()}
 

@@ -108,7 +108,8 @@ def page_quads(scheme: Scheme, history: list[dict], page: int, page_size: int,
         text = states.get(f"{version['generation']} {version['entity']}")
         if not text:
             continue
-        member, entity, labels = version_iri(scheme, version), version["entity"], {}
+        member, entity = version_iri(scheme, version), version["entity"]
+        labels: dict[ox.BlankNode, ox.BlankNode] = {}
 
         def blank(t, n=n, labels=labels):
             if isinstance(t, ox.BlankNode):

@@ -164,6 +164,7 @@ class Describer:
         graphs: set[str] = set()
         for row in self.store.select(self._view("entity-outgoing"), s=subject):
             p, o, g = row["p"], row["o"], row["g"]
+            assert isinstance(p, ox.NamedNode)  # a predicate is an IRI
             triples.setdefault((p, o), ox.Triple(subject, p, o))
             graphs.add(g.value)
             if p.value == RDF_TYPE:
@@ -242,9 +243,11 @@ class Describer:
         """Attach the structured values' own statements; return their triples."""
         nodes: dict[str, dict[str, dict[tuple, Value]]] = defaultdict(lambda: defaultdict(dict))
         node_types: dict[str, list[str]] = defaultdict(list)
-        nested = {}
+        nested: dict[tuple[str, str, str], ox.Triple] = {}
         for row in self.store.select(self._view("entity-nested"), s=subject):
             x, p, o, g = row["x"], row["p"], row["o"], row["g"]
+            assert isinstance(x, ox.NamedNode | ox.BlankNode)  # a subject, never a literal
+            assert isinstance(p, ox.NamedNode)  # a predicate is an IRI
             nested.setdefault((str(x), str(p), str(o)), ox.Triple(x, p, o))
             if g.value in self.derived_graphs:
                 continue

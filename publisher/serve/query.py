@@ -84,7 +84,9 @@ class Answer:
         elif form == SELECT:
             _write_solutions(self.head.variables, self._payload, output, fmt)
         else:
-            _write_triples(self._payload, output, ox.RdfFormat.from_media_type(fmt))
+            rdf = ox.RdfFormat.from_media_type(fmt)
+            assert rdf is not None  # negotiated among the RDF formats offered
+            _write_triples(self._payload, output, rdf)
 
 
 def prepare(store: QueryStore, job: Job) -> Answer:

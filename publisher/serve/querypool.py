@@ -125,7 +125,7 @@ def _worker_main(conn, settings: Settings) -> None:
         except (EOFError, OSError):
             return
         try:
-            if job.generation_path != opened:
+            if store is None or job.generation_path != opened:
                 if store is not None:
                     store.close()
                 store = open_store(settings, Generation(Path(job.generation_path)))
@@ -411,7 +411,7 @@ class QueryPool:
     def warm(self) -> None:
         """Start every worker now (in the background), so no request waits for one."""
         def start() -> None:
-            started = []
+            started: list[_Worker] = []
             try:
                 while len(started) < self.size:
                     with self._lock:

@@ -28,6 +28,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
 from werkzeug.datastructures import Headers
 from werkzeug.http import (
@@ -58,7 +59,7 @@ class Entry:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     etag: str | None
-    last_modified: object
+    last_modified: datetime | None
 
     @property
     def size(self) -> int:
@@ -233,8 +234,9 @@ def _language_cookie(header: str) -> str:
     return value if value in LANGUAGES else ""
 
 
-def _validators(headers) -> tuple[str | None, object]:
-    etag = last_modified = None
+def _validators(headers) -> tuple[str | None, datetime | None]:
+    etag: str | None = None
+    last_modified: datetime | None = None
     for name, value in headers:
         lowered = name.lower()
         if lowered == "etag":

@@ -107,7 +107,7 @@ def not_modified(variant: tuple) -> Response | None:
 
 
 def variant_of(path: str, fmt: Format) -> tuple:
-    parts = (path, fmt.name)
+    parts: tuple[str, ...] = (path, fmt.name)
     if fmt in (HTML, JSON):
         parts += (i18n.choose_language(),)
     return parts + tuple(f"{k}={v}" for k, v in sorted(request.args.items()) if k != "lang")
@@ -175,7 +175,7 @@ def document_response(iri: str, fmt: Format | None, base_path: str, templates: l
                       extra=None) -> Response:
     """Serve iri's description at base_path (fmt None: negotiate)."""
     negotiated = fmt is None
-    if negotiated:
+    if fmt is None:
         fmt = choose(DOCUMENT_FORMATS)
         if fmt is None:
             return not_acceptable(DOCUMENT_FORMATS)

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
 
 from publisher.artefacts import catalog, changes, dumps, feed
+from publisher.core.generation import DumpEntry
 from publisher.core.scheme import ENDPOINT_PATH, SEARCH_PATH, Scheme
 from publisher.web import i18n
 from publisher.web.caching import add_vary, cacheable, with_cors
@@ -47,8 +48,15 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 def _rdf(triples, fmt, prefixes) -> bytes:
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    options = {} if fmt.rdf == ox.RdfFormat.N_TRIPLES else {"prefixes": prefixes}
-    return ox.serialize(ordered, format=fmt.rdf, **options)
+    return _serialize(ordered, fmt.rdf,
+                      None if fmt.rdf == ox.RdfFormat.N_TRIPLES else prefixes)
+
+
+def _serialize(items: list[ox.Triple] | list[ox.Quad], rdf: ox.RdfFormat,
+               prefixes: dict[str, str] | None) -> bytes:
+    body = ox.serialize(items, format=rdf, prefixes=prefixes)
+    assert body is not None  # given no output, serialize returns the bytes
+    return body
 
 
 def _pick(offered, ext: str | None):
@@ -93,7 +101,7 @@ def void_document(ext: str | None = None):
                          "void")
 
 
-def _published_dumps() -> list[dict]:
+def _published_dumps() -> list[DumpEntry]:
     return dumps.published(site().manifest())
 
 
@@ -120,7 +128,8 @@ def dumps_checksums():
 def dumps_latest(ext: str):
     """302 to the immutable file of the published build for this format."""
     for entry in _published_dumps():
-        if dumps.by_key(entry["format"]).ext == ext:
+        fmt = dumps.by_key(entry["format"])
+        if fmt is not None and fmt.ext == ext:
             response = redirect(Scheme.dump_path(entry["file"]), code=302)
             response.headers["Cache-Control"] = "no-cache"
             return with_cors(response)
@@ -164,7 +173,8 @@ def _feed_response(triples, fmt, negotiated: bool, immutable: bool) -> Response:
         response.cache_control.max_age = site().settings.cache_max_age_s
     if negotiated:
         add_vary(response)
-    return with_cors(response).make_conditional(request)
+    with_cors(response).make_conditional(request)
+    return response
 
 
 @bp.get("/changes")
@@ -186,8 +196,8 @@ def _dataset(quads, fmt) -> bytes:
     ordered = sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject),
                                                 str(q.predicate), str(q.object)))
     if fmt.rdf in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD):
-        options = {} if fmt.rdf == ox.RdfFormat.N_QUADS else {"prefixes": feed.FEED_PREFIXES}
-        return ox.serialize(ordered, format=fmt.rdf, **options)
+        return _serialize(ordered, fmt.rdf,
+                          None if fmt.rdf == ox.RdfFormat.N_QUADS else feed.FEED_PREFIXES)
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ordered
                if isinstance(q.graph_name, ox.DefaultGraph)]
     return _rdf(triples, fmt, feed.FEED_PREFIXES)
@@ -220,11 +230,14 @@ def _sitemap_entries() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=2)
 def _entries_for(changes_path, scheme: Scheme) -> list[tuple[str, str]]:
+    log = changes.read_cached(changes_path)
+    assert log is not None  # _sitemap_entries found it
     entries = []
-    for iri, at in sorted(changes.read_cached(changes_path).last_modified().items()):
-        if not scheme.split_entity(iri):  # the sitemap lists entity documents only
+    for iri, at in sorted(log.last_modified().items()):
+        split = scheme.split_entity(iri)
+        if not split:  # the sitemap lists entity documents only
             continue
-        kind, slug = scheme.split_entity(iri)
+        kind, slug = split
         entries.append((scheme.url(scheme.document_path(kind, slug)), at))
     return entries
 

@@ -30,7 +30,7 @@ def link(p: Presenter, iri: str, labels: dict[str, str]) -> dict:
 def value_json(p: Presenter, value: Value, types: list[str]) -> dict:
     sources = [p.source(g)["name"] for g in value.sources]
     if value.kind == "literal":
-        out = {"type": "literal", "value": value.value}
+        out: dict[str, object] = {"type": "literal", "value": value.value}
         if value.lang:
             out["lang"] = value.lang
         if value.datatype:

@@ -207,6 +207,7 @@ def wants_page(override: str | None) -> bool:
 
 def make_job(operation: Operation, types: dict[str, str | None]) -> Job:
     settings = site().settings
+    assert operation.query is not None  # a request without a query is answered before
     return Job(
         query=operation.query,
         generation_path=str(site().generation().path),

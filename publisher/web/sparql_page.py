@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Response, render_template, request
@@ -118,7 +119,7 @@ def table(variables: list[str], bindings: list[dict]) -> dict:
     lang = i18n.choose_language()
     rows = []
     for row in bindings:
-        cells = []
+        cells: list[dict[str, Any] | None] = []
         for name in variables:
             term = row.get(name)
             if term is None:
