@@ -49,17 +49,19 @@ def project(tmp_path):
 
 
 def test_build_publishes_store_manifest_and_rules_graph(project):
+    """The mini project's seed graph declares no confidence, so it counts as low and what
+    the rules derive from it lands in rules-low (with the graphs it came from)."""
     generation = Generations(project.var).current()
     manifest = generation.manifest()
     assert manifest["stats"]["entities"] == 2
     assert manifest["stats"]["graphs"] == {
         "https://data.clusterscord.eu/graph/ontology": 5,
-        "https://data.clusterscord.eu/graph/rules": 1,
+        "https://data.clusterscord.eu/graph/rules-low": 3,
         "https://data.clusterscord.eu/graph/seed": 7,
     }
     store = OxigraphStore(generation)
     assert store.ask(
-        "ASK { GRAPH <https://data.clusterscord.eu/graph/rules> "
+        "ASK { GRAPH <https://data.clusterscord.eu/graph/rules-low> "
         "{ <https://data.clusterscord.eu/id/thing/a> cc:previous "
         "<https://data.clusterscord.eu/id/thing/b> } }"
     )
