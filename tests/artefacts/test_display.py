@@ -40,3 +40,22 @@ def test_every_named_graph_carries_its_confidence(display):
     assert display.confidence(BASE + "graph/ce13a") == "low"
     assert display.confidence(BASE + "graph/ce13b") == "low"
     assert display.confidence(BASE + "graph/no-such-graph") is None
+
+
+def test_the_readers_of_the_profile_answer_from_the_build(display):
+    assert display.type_classes("organisation")[0] == "http://schema.org/Organization"
+    assert display.term_labels(BASE + "def/confidence") == {
+        "en": "confidence", "cs": "spolehlivost"}
+    assert display.term_comments(BASE + "def/confidence")["en"].startswith("How far the facts")
+    assert "http://www.w3.org/ns/org#hasSite" in display.class_properties(
+        "http://www.w3.org/ns/org#Organization")
+
+
+def test_a_generation_without_a_display_profile_reads_as_empty(tmp_path):
+    empty = Display.load(tmp_path / "display.json")
+    assert empty.type_classes("organisation") == []
+    assert empty.term_labels(BASE + "def/confidence") == {}
+    assert empty.term_comments(BASE + "def/confidence") == {}
+    assert empty.class_properties("http://www.w3.org/ns/org#Organization") == []
+    assert empty.confidence(BASE + "graph/seed") is None
+    assert empty.layout(["http://www.w3.org/ns/org#Organization"], ["p"]) == [("", {}, ["p"])]
