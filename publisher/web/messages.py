@@ -155,6 +155,18 @@ MESSAGES: dict[str, dict[str, str | dict[str, str]]] = {
                "other": "a dalších {count} uvedených jen méně spolehlivými zdroji"},
     },
     "glance.lead": {"en": "lead partner", "cs": "vedoucí partner"},
+    "project.observatory": {"en": "Clusters and meta-clusters",
+                            "cs": "Klastry a metaklastry"},
+    "project.observatory.about": {
+        "en": "Every meta-cluster the project facilitated and every cluster organisation, "
+              "association and agency linked to it, with field, industrial ecosystem, "
+              "country, region, members and exchange forum, in one request.",
+        "cs": "Všechny metaklastry, k jejichž vzniku projekt přispěl, a všechny klastrové "
+              "organizace, asociace a agentury, které jsou s ním spjaty, s oborem, "
+              "průmyslovým ekosystémem, zemí, regionem, členy a výměnným fórem, a to "
+              "jediným dotazem.",
+    },
+    "project.observatory.table": {"en": "As a table", "cs": "Jako tabulka"},
     "glance.sectors": {
         "en": {"one": "{count} sector", "other": "{count} sectors"},
         "cs": {"one": "{count} odvětví", "other": "{count} odvětví"},

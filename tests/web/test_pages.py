@@ -727,3 +727,15 @@ def test_a_page_whose_url_names_its_language_varies_on_nothing_the_visitor_sends
         chosen = get(f"{site}{path}", BROWSER)
         vary = {v.strip().lower() for v in chosen.headers.get("Vary", "").split(",")}
         assert {"cookie", "accept-language"} <= vary, (path, vary)
+
+
+def test_the_project_page_gives_an_observatory_clusters_and_meta_clusters_in_one_request(site):
+    for lang, heading in (("en", "Clusters and meta-clusters"), ("cs", "Klastry a metaklastry")):
+        html = get(f"{site}/doc/project/clusters-cord?lang={lang}", BROWSER).text
+        section = html.split('class="observatory"')[1].split("</section>")[0]
+        assert heading in section
+        assert 'href="/sparql?name=clusters-and-meta-clusters&amp;format=csv"' in section
+    table = get(f"{site}/sparql?name=clusters-and-meta-clusters&format=csv").text
+    header, *rows = table.strip().splitlines()
+    assert header.startswith("entity,name,kind,field")
+    assert sum(",meta-cluster," in row for row in rows) == 5
