@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote_to_bytes
 
 from publisher.core.config import Settings
+from publisher.web.guard import REFUSAL_POLICY
 
 # An application sets environ[DEADLINE] (time.monotonic() seconds) to bound its own answer.
 DEADLINE = "clusterscord.deadline"
@@ -283,7 +284,8 @@ async def _refuse(send, status: int, message: str) -> None:
         (b"content-length", str(len(body)).encode()),
         (b"connection", b"close"),
         (b"x-content-type-options", b"nosniff"),
-        (b"content-security-policy", b"default-src 'none'"),
+        (b"content-security-policy", REFUSAL_POLICY.encode()),
+        (b"x-frame-options", b"DENY"),
         (b"referrer-policy", b"strict-origin-when-cross-origin"),
     ]})
     await send({"type": "http.response.body", "body": body})

@@ -15,8 +15,10 @@ from __future__ import annotations
 import io
 from urllib.parse import urlsplit
 
+# The policy of a refusal: plain text that loads nothing and may be framed by no one.
+REFUSAL_POLICY = "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 SECURITY = [("Content-Type", "text/plain; charset=utf-8"), ("X-Content-Type-Options", "nosniff"),
-            ("Content-Security-Policy", "default-src 'none'"),
+            ("Content-Security-Policy", REFUSAL_POLICY), ("X-Frame-Options", "DENY"),
             ("Referrer-Policy", "strict-origin-when-cross-origin"), ("Connection", "close")]
 
 
