@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from publisher.artefacts import dumps
 from publisher.artefacts.queries import Queries
-from publisher.core.generation import Generation
+from publisher.core.generation import DumpEntry, Generation, Manifest
 from publisher.core.iris import PREFIXES
 from publisher.core.scheme import Scheme
 
@@ -158,14 +158,15 @@ def coverage(context, iris: Iris, collected: Collected | None = None
     found = collected.places if collected is not None else {
         row["place"].value for row in _rows(context, "coverage-places", catalog=catalog_graph)}
     places = sorted(p for p in found if not _has_narrower(p, found))
-    starts, ends = [], []
+    starts: list[date | None] = []
+    ends: list[date | None] = []
     for row in _rows(context, "coverage-period", dataset=iris.dataset):
         if row["start"] is not None:
             starts.append(_period_bound(row["start"], end=False))
         if row["end"] is not None:
             ends.append(_period_bound(row["end"], end=True))
-    starts, ends = [d for d in starts if d], [d for d in ends if d]
-    period = (min(starts), max(ends)) if starts and ends else None
+    first, last = [d for d in starts if d], [d for d in ends if d]
+    period = (min(first), max(last)) if first and last else None
     return places, period
 
 
@@ -243,8 +244,9 @@ def computed_triples(context, editorial: list[ox.Triple], dates: dict,
     return out
 
 
-def _distribution(iris: Iris, entry: dict, licences, built_at: str, availability) -> list:
-    fmt = dumps.by_key(entry["format"])
+def _distribution(iris: Iris, entry: DumpEntry, licences, built_at: str,
+                  availability) -> list:
+    fmt = dumps.format_of(entry)
     node, checksum = iris.node(f"dump-{fmt.key}"), iris.node(f"dump-{fmt.key}-checksum")
     media, file_type = ox.NamedNode(fmt.media_type_iri), ox.NamedNode(fmt.file_type_iri)
     what_en, what_cs = DUMP_TEXT[fmt.named_graphs]
@@ -362,7 +364,7 @@ def _first(triples, subject, predicate, lang: str = "en"):
     return values[0].value if values else None
 
 
-def schema_dataset(triples: list[ox.Triple], iris: Iris, manifest: dict) -> dict:
+def schema_dataset(triples: list[ox.Triple], iris: Iris, manifest: Manifest) -> dict:
     """The schema.org Dataset (JSON-LD) for search engines, from the computed catalogue."""
     dataset = iris.dataset
     licence = next(iter(_objects(triples, dataset, DCT("license"))), None)

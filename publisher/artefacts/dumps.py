@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.artefacts.queries import Queries
+from publisher.core.generation import DumpEntry, Manifest
 from publisher.core.iris import PREFIXES
 
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -73,16 +74,28 @@ def by_key(key: str) -> DumpFormat | None:
     return next((fmt for fmt in FORMATS if fmt.key == key), None)
 
 
+def format_of(entry: DumpEntry) -> DumpFormat:
+    """The format of a dump a manifest lists (always one this code writes)."""
+    fmt = by_key(entry["format"])
+    if fmt is None:
+        raise ValueError(f"the manifest lists a dump in an unknown format {entry['format']!r}; "
+                         "run 'clusterscord build'")
+    return fmt
+
+
 def _write(store: ox.Store, fmt: DumpFormat, handle, union: str) -> None:
     if fmt.named_graphs:
         store.dump(handle, fmt.rdf, prefixes=None if fmt.rdf == ox.RdfFormat.N_QUADS else PREFIXES)
-    elif fmt.rdf == ox.RdfFormat.N_TRIPLES:
-        store.query(union).serialize(handle, fmt.rdf)
+        return
+    triples = store.query(union)
+    assert isinstance(triples, ox.QueryTriples)  # union is a CONSTRUCT
+    if fmt.rdf == ox.RdfFormat.N_TRIPLES:
+        triples.serialize(handle, fmt.rdf)
     else:
-        ox.serialize(iter(store.query(union)), handle, fmt.rdf, prefixes=PREFIXES)
+        ox.serialize(iter(triples), handle, fmt.rdf, prefixes=PREFIXES)
 
 
-def write_dump(store: ox.Store, fmt: DumpFormat, path: Path, union: str) -> dict:
+def write_dump(store: ox.Store, fmt: DumpFormat, path: Path, union: str) -> DumpEntry:
     """Write one dump file; its name, size and SHA-256 as the manifest records them.
     ``union`` is the CONSTRUCT giving each triple of the union of the graphs once
     (``sparql/build/union-triples.rq``), for the formats without named graphs."""
@@ -127,6 +140,6 @@ def write(context) -> None:
     context.manifest["dumps"] = entries
 
 
-def published(manifest: dict) -> list[dict]:
+def published(manifest: Manifest) -> list[DumpEntry]:
     """The dumps a generation lists in its manifest (none for builds made before dumps)."""
     return list(manifest.get("dumps", []))

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 
 class Collector(Protocol):
-    def add(self, graph: ox.NamedNode, subject, predicate: str, obj) -> None:
+    def add(self, graph: ox.NamedNode | ox.BlankNode, subject, predicate: str, obj) -> None:
         """Take one quad of a named graph (predicate as IRI text)."""
 
 

@@ -148,10 +148,10 @@ def write_index(labels: Labels, scheme: Scheme, path: Path) -> dict:
         connection.execute("INSERT INTO labels_fts (labels_fts) VALUES ('rebuild')")
         entities = []
         for iri, pairs in own.items():
-            labels = best_labels(pairs)
-            any_label = labels.get("en") or labels.get("cs") or next(iter(labels.values()))
+            names = best_labels(pairs)
+            any_label = names.get("en") or names.get("cs") or next(iter(names.values()))
             kind = index_type(scheme, iri)
-            entities.append((iri, kind, fold(any_label), labels.get("en"), labels.get("cs"),
+            entities.append((iri, kind, fold(any_label), names.get("en"), names.get("cs"),
                              any_label))
         connection.executemany(
             "INSERT INTO entities (iri, type, sort_key, label_en, label_cs, label_any) "

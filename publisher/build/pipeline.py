@@ -30,6 +30,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -40,10 +41,15 @@ from publisher.build.sources import SourceError, load_shapes, load_sources
 from publisher.build.validate import validate_for
 from publisher.core.config import Settings
 from publisher.core.context import BuildContext, SourceSet
-from publisher.core.generation import Generation, Generations
+from publisher.core.generation import Generation, Generations, Stats
 from publisher.core.progress import Progress
 from publisher.core.scheme import Scheme
 from publisher.store import remote
+
+if TYPE_CHECKING:  # the artefact modules themselves load when the steps run
+    from publisher.artefacts.catalog import Collected
+    from publisher.artefacts.incoming_counts import IncomingLinks
+    from publisher.artefacts.search_index import Labels
 
 # The SPARQL validator's queries run this many at a time (the store answers each outside
 # Python's lock).
@@ -67,10 +73,10 @@ ArtefactStep = tuple[str, Callable[[BuildContext], None]]
 class Scanned:
     """What the build's one pass over the store collected for the artefacts after it."""
 
-    labels: object = None
-    hashes: dict | None = None
-    links: object = None
-    coverage: object = None
+    labels: Labels | None = None
+    hashes: dict[str, str] | None = None
+    links: IncomingLinks | None = None
+    coverage: Collected | None = None
     graphs: frozenset = frozenset()
 
 
@@ -260,7 +266,7 @@ def _validate(settings: Settings, scheme: Scheme, sources: SourceSet, shapes, st
     return validate_for(settings.replace(shacl_engine="pyshacl"), sources, shapes, store)
 
 
-def _scan(context: BuildContext, scanned: Scanned) -> dict:
+def _scan(context: BuildContext, scanned: Scanned) -> Stats:
     """One pass over the store for the statistics and what the later steps collect."""
     from publisher.artefacts import catalog, changes, incoming_counts, search_index
     from publisher.artefacts.scan import scan

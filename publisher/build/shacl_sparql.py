@@ -91,6 +91,13 @@ def _list(shapes: rdflib.Graph, head) -> list:
     return list(Collection(shapes, head))
 
 
+def _int(value: rdflib.term.Node) -> int:
+    """An integer parameter of a shape (sh:minCount, sh:maxLength, …)."""
+    if not isinstance(value, rdflib.Literal):
+        raise UnsupportedShapes(f"not an integer: {value}")
+    return int(value)
+
+
 def _path(shapes: rdflib.Graph, node) -> str:
     """A SHACL path as a SPARQL property path."""
     if isinstance(node, rdflib.URIRef):
@@ -142,7 +149,7 @@ class Shapes:
                 if predicate in _SHAPE_TERMS or str(predicate).startswith(_IGNORED_NAMESPACES):
                     continue
                 if str(predicate).startswith(str(SH)) or predicate == SH.targetClass:
-                    found.add(self.graph.qname(predicate))
+                    found.add(self.graph.qname(str(predicate)))
         return found
 
     def node_shapes(self) -> list:
@@ -191,10 +198,10 @@ class Shapes:
                              nested or []))
 
         for value in g.objects(shape, SH.minCount):
-            if int(value) > 0:
-                add("MinCountConstraintComponent", "minCount", int(value))
+            if _int(value) > 0:
+                add("MinCountConstraintComponent", "minCount", _int(value))
         for value in g.objects(shape, SH.maxCount):
-            add("MaxCountConstraintComponent", "maxCount", int(value))
+            add("MaxCountConstraintComponent", "maxCount", _int(value))
         if g.value(shape, SH.uniqueLang) == rdflib.Literal(True):
             add("UniqueLangConstraintComponent", "uniqueLang")
         for value in g.objects(shape, SH.datatype):
@@ -221,7 +228,7 @@ class Shapes:
             for value in g.objects(shape, predicate):
                 name = predicate.rsplit("#", 1)[-1]
                 component = name[0].upper() + name[1:] + "ConstraintComponent"
-                add(component, "length", (comparison, int(value)))
+                add(component, "length", (comparison, _int(value)))
         for value in g.objects(shape, SH.node):
             add("NodeConstraintComponent", "node", value, self.checks(value, depth + 1))
         return out
@@ -244,6 +251,7 @@ class Validator:
             "<http://www.w3.org/2000/01/rdf-schema#subClassOf> ?super }",
             use_default_graph_as_union=True,
         )
+        assert isinstance(rows, ox.QuerySolutions)  # a SELECT
         for row in rows:
             if isinstance(row["sub"], ox.NamedNode) and isinstance(row["super"], ox.NamedNode):
                 below[row["super"].value].add(row["sub"].value)
@@ -295,25 +303,31 @@ class Validator:
         if kind == "class":
             return "NOT EXISTS {" + values_block("cls", self._classes(arg)) + "?value a ?cls }"
         if kind == "nodeKind":
+            assert isinstance(arg, rdflib.URIRef)  # checks() gives the sh:nodeKind IRI
             return f"!{_NODE_KINDS[arg]}"
         if kind == "in":
+            assert isinstance(arg, list)  # checks() gives the members of the sh:in list
             if not arg:
                 return "true"
             return "!(" + " || ".join(f"sameTerm(?value, {_nt(v)})" for v in arg) + ")"
         if kind == "pattern":
+            assert isinstance(arg, tuple)  # checks() gives (pattern, flags)
             pattern, flags = arg
             flag_text = f", {_nt(rdflib.Literal(str(flags)))}" if flags is not None else ""
             return (f"(isBlank(?value) || !REGEX(STR(?value), "
                     f"{_nt(rdflib.Literal(str(pattern)))}{flag_text}))")
         if kind == "languageIn":
+            assert isinstance(arg, list)  # checks() gives the members of the sh:languageIn list
             ranges = " || ".join(
                 f"langMatches(LANG(?value), {_nt(rdflib.Literal(str(r)))})" for r in arg
             )
             return f"(!isLiteral(?value) || !({ranges or 'false'}))"
         if kind == "compare":
+            assert isinstance(arg, tuple)  # checks() gives (operator, other property)
             comparison, value = arg
             return f"!COALESCE(?value {comparison} {_nt(value)}, false)"
         if kind == "length":
+            assert isinstance(arg, tuple)  # checks() gives (operator, length)
             comparison, size = arg
             return f"(isBlank(?value) || STRLEN(STR(?value)) {comparison} {size})"
         raise UnsupportedShapes(f"no SPARQL for {kind}")
@@ -360,7 +374,9 @@ class Validator:
         return self.store.query(query, use_default_graph_as_union=True)
 
     def _answer(self, query: str) -> list:
-        return list(self.store.query(query, use_default_graph_as_union=True))
+        solutions = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)  # every check is a SELECT
+        return list(solutions)
 
     def evaluate(self, checks: list[Check], chain: str, chain_vars: list[str]) -> list[tuple]:
         """Results ``(check, bindings, value)`` of the checks on the nodes of the chain's
