@@ -61,7 +61,7 @@ def beat(settings: Settings, generation_id: str) -> None:
 def report(settings: Settings, now: float | None = None) -> list[dict]:
     """The fresh entries, oldest generation first; forgets entries a day old."""
     now = time.time() if now is None else now
-    found = []
+    found: list[dict] = []
     base = folder(settings)
     if not base.is_dir():
         return found

@@ -372,6 +372,9 @@ class _Loader:
         _check(response, "listing the remote graphs")
         results = ox.parse_query_results(virtuoso.fix_json(response.content),
                                          format=ox.QueryResultsFormat.JSON)
+        if not isinstance(results, ox.QuerySolutions):
+            raise RemoteError("listing the remote graphs: the server answered a boolean, "
+                              "not a table of graphs")
         return sorted(row["g"].value for row in results if isinstance(row["g"], ox.NamedNode))
 
     def update(self, text: str, what: str) -> None:
@@ -410,10 +413,16 @@ def _batches(store: ox.Store, graph: ox.NamedNode, names: dict) -> Iterator[byte
             obj = ox.NamedNode(names[obj.value])
         batch.append(ox.Triple(subject, quad.predicate, obj))
         if len(batch) >= UPLOAD_BATCH:
-            yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+            yield _ntriples(batch)
             batch = []
     if batch:
-        yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+        yield _ntriples(batch)
+
+
+def _ntriples(batch: list[ox.Triple]) -> bytes:
+    body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+    assert body is not None  # given no output, serialize returns the bytes
+    return body
 
 
 def load_generation(settings: Settings, store: ox.Store, generation_id: str) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -130,7 +131,7 @@ class Glance:
 
     def amounts(self) -> list[dict]:
         """Every stated figure, totals before ERDF contributions, surest first."""
-        out = []
+        out: list[dict[str, Any]] = []
         for row in self.of("amount"):
             kind = row["p"].value.rsplit("/", 1)[-1] if "p" in row else ""
             flags = [row["flag"].value.rsplit("/", 1)[-1]] if "flag" in row else []
@@ -163,7 +164,9 @@ class Glance:
                 entry["flags"].add(row["flag"].value.rsplit("/", 1)[-1])
             if "value" in row:
                 entry["countries"].add(row["value"].value)
-        sure, weak, lead = [], [], None
+        sure: list[tuple[str, dict, str | None]] = []
+        weak: list[tuple[str, dict, str | None]] = []
+        lead = None
         for iri, entry in members.items():
             level = self.confidence(entry["graphs"], entry["flags"])
             if entry["role"] == base + "lead-partner":

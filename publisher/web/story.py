@@ -113,6 +113,7 @@ class Story:
         out = []
         for org, number in sorted(self.numbers.items(), key=lambda item: item[1]):
             fact = self.fact("partner", org)
+            assert fact is not None  # the partners are numbered from their partner facts
             graphs = {g for gs in fact.values.values() for g in gs}
             flags = [flag.rsplit("/", 1)[-1] for flag in fact.extra.values()]
             city, _ = first(self.fact("city", org))
