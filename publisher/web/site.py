@@ -32,8 +32,8 @@ class Site:
         self._store: QueryStore | None = None
         self._pointer: str | None = None
         self._manifest: Manifest | None = None
-        self._manifests: dict[str, Manifest] = {}
         self._scheme: Scheme | None = None
+        self._manifests: dict[str, Manifest] = {}
 
     def _read_pointer(self) -> str:
         try:

@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.http import parse_accept_header
 
 from publisher.artefacts.queries import Queries
+from publisher.core.scheme import ENDPOINT_PATH
 from publisher.serve.query import ASK, CONSTRUCT, SELECT, Job, QueryRefused
 from publisher.serve.querypool import PoolBusy, QueryTimeout, WorkerFailed
 from publisher.web import caching, limits, negotiate, sparql_page
@@ -48,7 +49,7 @@ FORM_ALIASES = {
 PAGE_TYPES = {
     SELECT: RESULTS_JSON.mimetype, ASK: RESULTS_JSON.mimetype, CONSTRUCT: negotiate.TURTLE.mimetype,
 }
-PATHS = ("/sparql", "/sparql/")
+PATHS = (ENDPOINT_PATH, ENDPOINT_PATH + "/")
 
 
 class ProtocolError(Exception):
@@ -206,8 +207,8 @@ def wants_page(override: str | None) -> bool:
 
 
 def make_job(operation: Operation, types: dict[str, str | None]) -> Job:
-    settings = site().settings
     assert operation.query is not None  # a request without a query is answered before
+    settings = site().settings
     return Job(
         query=operation.query,
         generation_path=str(site().generation().path),
