@@ -365,8 +365,13 @@ class QueryPool:
                         self._count -= 1
                         raise
         if worker is None:
+            wait = deadline - time.monotonic()
+            with self._lock:
+                starting = self._count - len(self.busy) - self._idle.qsize()
+            if starting > 0:  # a worker is on its way: a pool still starting is not busy
+                wait = max(wait, self.timeout_s)
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                worker = self._idle.get(timeout=max(0.0, wait))
             except queue.Empty as exc:
                 raise PoolBusy(
                     f"all {self.size} query workers are busy; try again in a few seconds"
@@ -411,22 +416,18 @@ class QueryPool:
     def warm(self) -> None:
         """Start every worker now (in the background), so no request waits for one."""
         def start() -> None:
-            started: list[_Worker] = []
-            try:
-                while len(started) < self.size:
+            for _ in range(self.size):
+                with self._lock:
+                    if self._count >= self.size:
+                        return
+                    self._count += 1
+                try:
+                    worker = _Worker(self._context, self.settings)
+                except Exception:
                     with self._lock:
-                        if self._count >= self.size:
-                            break
-                        self._count += 1
-                    try:
-                        started.append(_Worker(self._context, self.settings))
-                    except Exception:
-                        with self._lock:
-                            self._count -= 1
-                        raise
-            finally:
-                for worker in started:
-                    self._idle.put(worker)
+                        self._count -= 1
+                    raise
+                self._idle.put(worker)  # ready for a query at once, not after the others
 
         threading.Thread(target=start, name="query-pool-warm", daemon=True).start()
 
