@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-# A path that climbs out of the checkout: a sibling "shared" folder, root.parent, / "..".
+# A path that climbs out of the checkout: a sibling folder by name, root.parent, / "..".
 OUTSIDE = re.compile(r"""root\.parent\b|["'/]shared["'/]|/\s*["']\.\.["']""")
 CODE = (".py", ".sh", ".toml", ".cfg", ".ini", ".js", ".json", "Makefile", "run")
 

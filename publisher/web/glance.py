@@ -56,12 +56,7 @@ class Glance:
                 "url": self.p.href(iri)}
 
     def sources(self, graphs) -> list[dict]:
-        out = []
-        for graph in sorted(set(graphs)):
-            source = self.p.source(graph)
-            out.append({"name": source["name"], "url": source["href"],
-                        "confidence": source["confidence"]})
-        return out
+        return self.p.source_links(graphs)
 
     def confidence(self, graphs, flags=()) -> str | None:
         return weakest(best(self.p.confidence_of(g) for g in graphs), *flags)

@@ -18,7 +18,8 @@ from publisher.artefacts import dumps
 from publisher.core.generation import DumpEntry, Manifest
 from publisher.core.scheme import Scheme
 from publisher.web import documents
-from publisher.web.negotiate import DOCUMENT_FORMATS, by_extension, choose, not_acceptable
+from publisher.web.negotiate import DOCUMENT_FORMATS, choose, not_acceptable
+from publisher.web.pages import split_extension
 from publisher.web.site import site
 
 bp = Blueprint("graphs", __name__)
@@ -28,15 +29,6 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 TEMPLATES = ["graph.html"]
 
 
-def _split(name: str):
-    stem, dot, ext = name.rpartition(".")
-    if dot and stem:
-        fmt = by_extension(ext)
-        if fmt is not None and fmt.ext == ext:
-            return stem, fmt
-    return name, None
-
-
 def graph_dump(manifest: Manifest) -> DumpEntry | None:
     """The published dump that keeps named graphs (the N-Quads file)."""
     return next((e for e in dumps.published(manifest) if e.get("named_graphs")), None)
@@ -44,7 +36,7 @@ def graph_dump(manifest: Manifest) -> DumpEntry | None:
 
 @bp.get("/graph/<name>")
 def graph(name: str):
-    stem, fmt = _split(name)
+    stem, fmt = split_extension(name)
     scheme, manifest = site().scheme(), site().manifest()
     iri = scheme.graph(stem)
     count = manifest.get("stats", {}).get("graphs", {}).get(iri)

@@ -145,6 +145,11 @@ class Presenter:
         return {"graph": graph, "name": name, "href": href, "documents": documents,
                 "confidence": entry.get("confidence") if entry else None}
 
+    def source_links(self, graphs) -> list[dict]:
+        """The sources of some graphs, once each in IRI order: name, link and confidence."""
+        return [{"name": s["name"], "url": s["href"], "confidence": s["confidence"]}
+                for s in (self.source(g) for g in sorted(set(graphs)))]
+
     def source_names(self, graphs) -> str:
         return "; ".join(self.source(g)["name"] for g in graphs)
 

@@ -100,12 +100,7 @@ class Story:
         return weakest(best(self.p.confidence_of(g) for g in graphs), *flags)
 
     def sources(self, graphs) -> list[dict]:
-        out = []
-        for graph in sorted(set(graphs)):
-            source = self.p.source(graph)
-            out.append({"name": source["name"], "url": source["href"],
-                        "confidence": source["confidence"]})
-        return out
+        return self.p.source_links(graphs)
 
     def partners(self) -> list[dict]:
         """The partners in number order: name, short name, city, country, seat, sources."""
