@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.production import free_port
+from tests.production import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDER = ROOT / "deploy" / "nginx" / "render.py"
@@ -84,17 +84,4 @@ def running(location: Path, nodes: list[str], port: int | None = None, **options
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGQUIT (graceful), then SIGKILL to nginx's own process group if it hangs."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGQUIT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
+        stop(process, signal.SIGQUIT, grace_s=10)  # SIGQUIT: nginx's graceful stop

@@ -107,14 +107,15 @@ def wait_ready(server: Server, seconds: float = 90) -> None:
     raise AssertionError(f"the server never became ready:\n{server.log_text()}")
 
 
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM (graceful shutdown); SIGKILL the session if it does not end."""
+def stop(process: subprocess.Popen, graceful: int = signal.SIGTERM, grace_s: float = 30) -> None:
+    """The graceful signal (SIGTERM by default); then SIGKILL to the process and to the
+    process group it leads, if any, so no child outlives a test."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(graceful)
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
-            pass
+            process.kill()
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)

@@ -13,14 +13,12 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import secrets
-import signal
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.production import free_port
+from tests.production import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = ROOT / "deploy" / "virtuoso" / "setup.py"
@@ -98,13 +96,3 @@ def running(location: Path, memory_mb: int = 256):
         yield server
     finally:
         stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
