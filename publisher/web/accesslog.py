@@ -15,14 +15,19 @@ from flask import Flask, g, request
 logger = logging.getLogger("clusterscord.access")
 
 
+def to_stderr(log: logging.Logger, form: str) -> None:
+    """Give a logger of ours its own stderr handler at INFO, once (not the root's)."""
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(form))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
 def install(app: Flask) -> None:
     """Time every request and log it when the response leaves."""
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
+    to_stderr(logger, "%(message)s")
 
     @app.before_request
     def start_timer():

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote_to_bytes
 
 from publisher.core.config import Settings
+from publisher.web.accesslog import to_stderr
 from publisher.web.guard import REFUSAL_POLICY
 
 # An application sets environ[DEADLINE] (time.monotonic() seconds) to bound its own answer.
@@ -49,12 +50,7 @@ class Front:
         self.settings = settings
         self.on_shutdown = on_shutdown
         self.executor = ThreadPoolExecutor(settings.threads, thread_name_prefix="wsgi")
-        if not logger.handlers:
-            handler = logging.StreamHandler()
-            handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
-            logger.addHandler(handler)
-            logger.setLevel(logging.INFO)
-            logger.propagate = False
+        to_stderr(logger, "[%(levelname)s] %(message)s")
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
