@@ -117,7 +117,10 @@ def _worker_main(conn, settings: Settings) -> None:
     limit = settings.query_memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     os.nice(QUERY_NICENESS)  # pages and probes go first when queries keep the CPU busy
-    conn.send_bytes(READY)
+    try:
+        conn.send_bytes(READY)
+    except OSError:  # the web worker that started this one is gone: nothing to serve
+        return
     store, opened = None, None
     while True:
         try:
