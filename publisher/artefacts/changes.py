@@ -91,6 +91,39 @@ class EntityLines:
             hashes[iri] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
         return dict(sorted(hashes.items()))
 
+    def states(self, iris: set[str]) -> dict[str, str]:
+        """For each IRI: its outgoing quads and the blank-node structures under them, as
+        N-Quads, blank nodes labelled in the order met (b0, b1, …); made from the lines
+        already collected (a second pass over the store cost more than the first)."""
+        return {iri: self._nquads(iri, items) for iri, items in self.entities.items()
+                if iri in iris}
+
+    def _nquads(self, iri: str, items: list[EntityLine]) -> str:
+        subject = f"<{iri}>"
+        labels: dict[object, str] = {}
+        lines: list[str] = []
+        todo: list[tuple[str, object, str, object]] = []
+
+        def text(term) -> str:
+            if isinstance(term, ox.BlankNode):
+                if term not in labels:
+                    labels[term] = f"_:b{len(labels)}"
+                    todo.extend((labels[term], g, p, o) for g, p, o in self.blanks.get(term, ()))
+                return labels[term]
+            return str(term)
+
+        for item in items:
+            if isinstance(item, str):  # "graph <predicate> object"
+                name, rest = item.split(" ", 1)
+                lines.append(f"{subject} {rest} {name} .\n")
+            else:
+                graph, predicate, node = item
+                lines.append(f"{subject} {predicate} {text(node)} {graph} .\n")
+        while todo:
+            label, in_graph, at, obj = todo.pop(0)
+            lines.append(f"{label} {at} {text(obj)} {in_graph} .\n")
+        return "".join(lines)
+
 
 def compare(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str]]:
     """(IRI, added|changed|removed) for every entity whose hash differs, in IRI order."""
@@ -144,12 +177,14 @@ def read_cached(path: Path) -> ChangeLog | None:
     return read(path)
 
 
-def write(context, hashes: dict[str, str] | None = None) -> None:
+def write(context, lines: EntityLines | None = None) -> None:
     """Artefact step: compare with the previous generation and extend the history
-    (``hashes``: the entity hashes of the build's one scan, when it made them)."""
+    (``lines``: what the build's one scan collected, when it did)."""
     built_at = context.manifest["built_at"]
-    if hashes is None:
-        hashes = entity_hashes(context.store, context.scheme)
+    if lines is None:
+        lines = EntityLines(context.scheme)
+        scan(context.store, [lines])
+    hashes = lines.hashes()
     previous = read(context.previous.changes_path) if context.previous else None
     before = previous.hashes if previous else {}
     history = list(previous.history) if previous else []
@@ -160,7 +195,7 @@ def write(context, hashes: dict[str, str] | None = None) -> None:
     )
     log = ChangeLog(context.work.id, built_at, hashes, history)
     context.work.changes_path.write_text(log.to_json(), encoding="utf-8")
-    write_states(context, found)
+    write_states(context, lines.states({iri for iri, change in found if change != REMOVED}))
     counts = {kind: sum(1 for _, c in found if c == kind) for kind in (ADDED, CHANGED, REMOVED)}
     last_change = history[-1]["at"] if history else built_at
     context.manifest["changes"] = {**counts, "versions": len(history), "last_change": last_change}
@@ -175,49 +210,13 @@ def states_path(generation_path: Path) -> Path:
     return generation_path / STATES_FILE
 
 
-def entity_states(store: ox.Store, iris: set[str]) -> dict[str, str]:
-    """For each IRI: its outgoing quads in every graph and the blank-node structures under
-    them, as N-Quads, blank nodes labelled in the order met (b0, b1, …). One pass over
-    the store (a lookup per entity cost ten times more at 200,000 quads)."""
-    blanks: dict[object, list] = defaultdict(list)
-    own: dict[str, list] = defaultdict(list)
-    for quad in store.quads_for_pattern(None, None, None, None):
-        subject = quad.subject
-        if isinstance(subject, ox.BlankNode):
-            blanks[subject].append(quad)
-        elif isinstance(subject, ox.NamedNode) and subject.value in iris:
-            own[subject.value].append(quad)
-    return {iri: _nquads(quads, blanks) for iri, quads in own.items()}
-
-
-def _nquads(quads: list, blanks: dict) -> str:
-    labels: dict[object, str] = {}
-    lines, todo, seen = [], list(quads), set()
-
-    def text(term) -> str:
-        if isinstance(term, ox.BlankNode):
-            if term not in labels:
-                labels[term] = f"_:b{len(labels)}"
-                if term not in seen:
-                    seen.add(term)
-                    todo.extend(blanks.get(term, ()))
-            return labels[term]
-        return str(term)
-
-    while todo:
-        quad = todo.pop(0)
-        graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else f" {quad.graph_name}"
-        lines.append(f"{text(quad.subject)} {quad.predicate} {text(quad.object)}{graph} .\n")
-    return "".join(lines)
-
-
-def write_states(context, found: list[tuple[str, str]]) -> None:
-    """Carry the previous generation's version states and add this build's, so every
-    version the feed lists keeps the entity's triples as they were at its generation."""
+def write_states(context, current: dict[str, str]) -> None:
+    """Carry the previous generation's version states and add this build's (``current``:
+    IRI → N-Quads of each entity added or changed), so every version the feed lists keeps
+    the entity's triples as they were at its generation."""
     states: dict[str, str] = {}
     if context.previous is not None:
         states = dict(read_states(context.previous.path))
-    current = entity_states(context.store, {iri for iri, change in found if change != REMOVED})
     for iri, text in current.items():
         states[f"{context.work.id} {iri}"] = text
     body = json.dumps(states, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -11,14 +11,14 @@ Where the time goes at a million triples, and how the build keeps it short:
   (joins there cost a fifth of what they cost on disk) when the sources are at most
   ``build_memory_max_mb``; the SHACL queries run two at a time, the rules as updates
   inside the store;
-- once the rules have run, the in-memory store is written to the generation's directory
-  in a thread (dumped and bulk-loaded by the store, outside Python's lock) while the
-  statistics pass, the display profile, the search index and the change history are made
-  from memory;
+- once the rules have run, threads write the in-memory store to the generation's
+  directory (dumped and bulk-loaded by the store, the staged N-Quads compressed as the
+  N-Quads dump) and the other dumps (by the store's serializers), all outside Python's
+  lock, while the statistics pass, the display profile, the search index and the change
+  history are made from memory;
 - one pass over the quads feeds statistics, search labels, entity hashes and incoming
   links (:mod:`publisher.artefacts.scan`) instead of four scans or whole-graph GROUP BYs;
-- the dumps, the catalogue and the incoming counts then read the on-disk store, as the
-  web will.
+- the catalogue and the incoming counts then read the on-disk store, as the web will.
 """
 
 from __future__ import annotations
@@ -34,20 +34,21 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from publisher.artefacts import queries, stats
+from publisher.artefacts import dumps, queries, stats
 from publisher.build import loading, rules, shacl_sparql
 from publisher.build.report import Report
 from publisher.build.sources import SourceError, load_shapes, load_sources
 from publisher.build.validate import validate_for
 from publisher.core.config import Settings
 from publisher.core.context import BuildContext, SourceSet
-from publisher.core.generation import Generation, Generations, Stats
+from publisher.core.generation import DumpEntry, Generation, Generations, Stats
 from publisher.core.progress import Progress
 from publisher.core.scheme import Scheme
 from publisher.store import remote
 
 if TYPE_CHECKING:  # the artefact modules themselves load when the steps run
     from publisher.artefacts.catalog import Collected
+    from publisher.artefacts.changes import EntityLines
     from publisher.artefacts.incoming_counts import IncomingLinks
     from publisher.artefacts.search_index import Labels
 
@@ -74,21 +75,32 @@ class Scanned:
     """What the build's one pass over the store collected for the artefacts after it."""
 
     labels: Labels | None = None
-    hashes: dict[str, str] | None = None
+    lines: EntityLines | None = None
     links: IncomingLinks | None = None
     coverage: Collected | None = None
     graphs: frozenset = frozenset()
 
 
-def artefact_steps(scanned: Scanned | None = None) -> list[ArtefactStep]:
+@dataclass
+class Background:
+    """The in-memory store written out by threads while the Python steps run."""
+
+    store: Future[tuple[ox.Store, DumpEntry]]  # the on-disk store, and the N-Quads dump
+    dumps: Future[list[DumpEntry]]  # the other dumps
+
+    def published_dumps(self) -> list[DumpEntry]:
+        return [self.store.result()[1], *self.dumps.result()]
+
+
+def artefact_steps(scanned: Scanned | None = None,
+                   background: Background | None = None) -> list[ArtefactStep]:
     """Files each generation publishes beside its store, written in this order. With what
     the statistics pass collected (``scanned``), the steps use it instead of reading the
-    store again."""
+    store again; with dumps written in the ``background``, the dumps step records them."""
     from publisher.artefacts import (
         catalog,
         changes,
         display,
-        dumps,
         incoming_counts,
         search_index,
     )
@@ -97,31 +109,40 @@ def artefact_steps(scanned: Scanned | None = None) -> list[ArtefactStep]:
     return [
         ("display profile", display.write),
         ("search index", lambda context: search_index.write(context, scanned.labels)),
-        ("change history", lambda context: changes.write(context, scanned.hashes)),
-        ("dumps", dumps.write),
+        ("change history", lambda context: changes.write(context, scanned.lines)),
+        ("dumps", dumps.write if background is None
+         else lambda context: dumps.record(context, background.published_dumps())),
         ("catalogue", lambda context: catalog.write(context, scanned.coverage)),
         ("incoming-link counts", lambda context: incoming_counts.write(
             context, _with_later_graphs(context, scanned))),
     ]
 
 
-def _start_persist(memory: ox.Store, work: Generation) -> Future:
-    """Write the in-memory store to the generation's store directory, in a thread beside
-    the steps that only read it: dumped as N-Quads and bulk-loaded by the store, both
-    outside Python's lock. The on-disk store it returns serves the later steps."""
+def _start_background(memory: ox.Store, work: Generation) -> Background:
+    """Write the in-memory store out in threads beside the steps that only read it: to the
+    generation's store directory (dumped as N-Quads and bulk-loaded by the store; the
+    staged N-Quads, compressed, are the N-Quads dump) and as the other dumps. The on-disk
+    store serves the later steps."""
+    union = queries.Queries(work).build("union-triples")
+    nquads = dumps.FORMATS[0]
 
-    def run() -> ox.Store:
+    def persist() -> tuple[ox.Store, DumpEntry]:
         staged = work.path / "store.nq"
         memory.dump(str(staged), ox.RdfFormat.N_QUADS)
         disk = ox.Store(str(work.store_path))
         disk.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
+        work.dumps_path.mkdir(parents=True, exist_ok=True)
+        entry = dumps.compress_nquads(staged, work.dumps_path / nquads.file_name(work.id))
         staged.unlink()
-        return disk
+        return disk, entry
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-store")
-    future = pool.submit(run)
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="write-store")
+    background = Background(
+        store=pool.submit(persist),
+        dumps=pool.submit(dumps.write_all, memory, work.dumps_path, work.id, union,
+                          nquads=False))
     pool.shutdown(wait=False)
-    return future
+    return background
 
 
 def _with_later_graphs(context: BuildContext, scanned: Scanned):
@@ -213,15 +234,15 @@ def build(settings: Settings, progress: Progress | None = None) -> Generation:
         with progress.step("query texts"):
             queries.write(context)  # before the steps that read them (the dumps start next)
         scanned = Scanned()
-        persist = _start_persist(store, work) if in_memory else None
+        background = _start_background(store, work) if in_memory else None
         with progress.step("statistics"):
             context.manifest["stats"] = _scan(context, scanned)
             progress.note("one pass: statistics, search labels, entity hashes, incoming links, "
                           "catalogue coverage and examples")
-        for name, write in artefact_steps(scanned):
-            if name == "dumps" and persist is not None:
+        for name, write in artefact_steps(scanned, background):
+            if name == "dumps" and background is not None:
                 with progress.step("write store"):
-                    store = context.store = persist.result()
+                    store = context.store = background.store.result()[0]
             with progress.step(name):
                 write(context)
         if settings.backend == "remote":
@@ -279,6 +300,6 @@ def _scan(context: BuildContext, scanned: Scanned) -> Stats:
     coverage = catalog.Collected(scheme)
     scanned.graphs = frozenset(context.store.named_graphs())
     scan(context.store, [statistics, labels, lines, links, coverage])
-    scanned.labels, scanned.hashes, scanned.links = labels, lines.hashes(), links
+    scanned.labels, scanned.lines, scanned.links = labels, lines, links
     scanned.coverage = coverage
     return statistics.result()
