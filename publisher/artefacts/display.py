@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import NotRequired, Required, TypedDict, cast
@@ -96,9 +97,10 @@ def _lang_put(table: dict, term) -> None:
         table.setdefault(term.language or "", term.value)
 
 
-def compile_profile(queries: Queries, shapes: ox.Store, data: ox.Store,
-                    scheme: Scheme) -> Profile:
-    """The display profile as a JSON-ready dict."""
+def compile_profile(queries: Queries, shapes: ox.Store, data: ox.Store, scheme: Scheme,
+                    typed: Iterable[tuple[str, str]] | None = None) -> Profile:
+    """The display profile as a JSON-ready dict (``typed``: every (IRI, class) of the
+    data, when the build's pass has them; otherwise the store is asked)."""
     groups: dict[str, GroupEntry] = {}
     for row in queries.run(shapes, "build", "display-groups", union=False):
         entry = groups.setdefault(row["group"].value, {"labels": {}, "order": 1000.0})
@@ -157,8 +159,13 @@ def compile_profile(queries: Queries, shapes: ox.Store, data: ox.Store,
         "constraints": dict(constraints),
         "terms": dict(terms),
         "graphs": sources,
-        "types": type_segments(queries, data, scheme),
+        "types": type_segments(typed if typed is not None else _typed(queries, data), scheme),
     }
+
+
+def _typed(queries: Queries, data: ox.Store) -> Iterable[tuple[str, str]]:
+    return ((row["s"].value, row["c"].value)
+            for row in queries.run(data, "build", "typed-subjects"))
 
 
 def _add_property(entry: ClassEntry, shape: str, row) -> None:
@@ -210,16 +217,17 @@ def derived_predicates(queries: Queries, data: ox.Store, scheme: Scheme) -> list
     return sorted(p for p, found in graphs.items() if found <= derived)
 
 
-def type_segments(queries: Queries, data: ox.Store, scheme: Scheme) -> dict[str, TypeSegment]:
-    """Per /id/{type}/ segment: entity count and its classes, most frequent first."""
+def type_segments(typed: Iterable[tuple[str, str]], scheme: Scheme) -> dict[str, TypeSegment]:
+    """Per /id/{type}/ segment: entity count and its classes, most frequent first, from
+    every distinct (IRI, class) of the data."""
     entities: dict[str, set] = defaultdict(set)
     classes: dict[str, Counter] = defaultdict(Counter)
-    for row in queries.run(data, "build", "typed-subjects"):
-        split = scheme.split_entity(row["s"].value)
+    for iri, cls in typed:
+        split = scheme.split_entity(iri)
         if split is None:
             continue
-        entities[split[0]].add(row["s"].value)
-        classes[split[0]][row["c"].value] += 1
+        entities[split[0]].add(iri)
+        classes[split[0]][cls] += 1
     return {
         kind: {
             "count": len(entities[kind]),
@@ -229,11 +237,13 @@ def type_segments(queries: Queries, data: ox.Store, scheme: Scheme) -> dict[str,
     }
 
 
-def write(context) -> None:
-    """Build step: write display.json into the generation being built."""
+def write(context, typed: Iterable[tuple[str, str]] | None = None) -> None:
+    """Build step: write display.json into the generation being built (``typed``: every
+    (IRI, class), from the build's one pass when it made it)."""
     shapes = ox.Store()
     shapes.extend(context.shapes)
-    profile = compile_profile(Queries(context.work), shapes, context.store, context.scheme)
+    profile = compile_profile(Queries(context.work), shapes, context.store, context.scheme,
+                              typed)
     context.work.display_path.write_text(
         json.dumps(profile, ensure_ascii=False, indent=1), encoding="utf-8"
     )

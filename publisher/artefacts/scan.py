@@ -22,12 +22,23 @@ class Collector(Protocol):
 
 def scan(store: ox.Store, collectors: list[Collector],
          skip_graphs: frozenset[ox.NamedNode] = frozenset()) -> None:
-    """Feed every quad of the named graphs (except ``skip_graphs``) to every collector."""
-    adds = [collector.add for collector in collectors]
+    """Feed every quad of the named graphs (except ``skip_graphs``) to every collector; a
+    collector with a ``predicates`` set gets only the quads of those predicates (a set
+    lookup costs far less than a call)."""
+    every, some = [], []
+    for collector in collectors:
+        wanted = getattr(collector, "predicates", None)
+        if wanted is None:
+            every.append(collector.add)
+        else:
+            some.append((wanted, collector.add))
     for quad in store.quads_for_pattern(None, None, None, None):
         graph = quad.graph_name
         if isinstance(graph, ox.DefaultGraph) or graph in skip_graphs:
             continue
         subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
-        for add in adds:
+        for add in every:
             add(graph, subject, predicate, obj)
+        for wanted, add in some:
+            if predicate in wanted:
+                add(graph, subject, predicate, obj)

@@ -77,6 +77,7 @@ class Labels:
 
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
+        self.predicates = frozenset(BOOSTS) | {IDENTIFIER, NOTATION}  # all add() looks at
         self.seen: set = set()
         self.rows: list[tuple] = []
         self.own: dict[str, list] = defaultdict(list)

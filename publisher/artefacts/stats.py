@@ -67,6 +67,13 @@ class Statistics:
         elif predicate == RDF_TYPE:
             self.class_members[str(obj)].add(subject)
 
+    def typed_iris(self) -> list[tuple[str, str]]:
+        """(IRI, class IRI) for every typed IRI, as ``sparql/build/typed-subjects.rq``
+        selects them (classes that are literals or blank nodes are left out)."""
+        return [(subject.value, cls) for cls, members in self.class_members.items()
+                if not cls.startswith(('"', "_:", "<<"))
+                for subject in members if isinstance(subject, ox.NamedNode)]
+
     def result(self) -> Stats:
         linksets: dict[str, dict[str, Any]] = {}
         for name, namespace in AUTHORITIES.items():

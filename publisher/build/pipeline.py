@@ -75,6 +75,7 @@ class Scanned:
     """What the build's one pass over the store collected for the artefacts after it."""
 
     labels: Labels | None = None
+    typed: list[tuple[str, str]] | None = None
     lines: EntityLines | None = None
     links: IncomingLinks | None = None
     coverage: Collected | None = None
@@ -107,7 +108,7 @@ def artefact_steps(scanned: Scanned | None = None,
 
     scanned = scanned or Scanned()
     return [
-        ("display profile", display.write),
+        ("display profile", lambda context: display.write(context, scanned.typed)),
         ("search index", lambda context: search_index.write(context, scanned.labels)),
         ("change history", lambda context: changes.write(context, scanned.lines)),
         ("dumps", dumps.write if background is None
@@ -302,4 +303,5 @@ def _scan(context: BuildContext, scanned: Scanned) -> Stats:
     scan(context.store, [statistics, labels, lines, links, coverage])
     scanned.labels, scanned.lines, scanned.links = labels, lines, links
     scanned.coverage = coverage
+    scanned.typed = statistics.typed_iris()
     return statistics.result()

@@ -87,3 +87,33 @@ def test_catalogue_coverage_and_examples_are_the_rows_of_their_queries(built, st
     firsts = [row["first"].value for row in queries.run(
         store.raw, "catalog", "examples", prefix=ox.Literal(SCHEME.entity_prefix))]
     assert collected.examples() == firsts and len(firsts) > 5
+
+
+def test_typed_iris_of_the_pass_are_the_rows_of_the_typed_subjects_query(built, store):
+    statistics = stats.Statistics(SCHEME)
+    scan(store.raw, [statistics])
+    rows = Queries(built.generation).run(store.raw, "build", "typed-subjects")
+    expected = {(row["s"].value, row["c"].value) for row in rows}
+    assert sorted(statistics.typed_iris()) == sorted(expected)
+    assert len(expected) > 100
+
+
+def test_a_collector_that_names_its_predicates_gets_only_their_quads():
+    seen, everything = [], []
+
+    class Picky:
+        predicates = frozenset({"http://example.org/p"})
+
+        def add(self, graph, subject, predicate, obj):
+            seen.append(predicate)
+
+    class Greedy:
+        def add(self, graph, subject, predicate, obj):
+            everything.append(predicate)
+
+    store = ox.Store()
+    p, q, g = (ox.NamedNode(f"http://example.org/{n}") for n in "pqg")
+    store.extend([ox.Quad(p, p, p, g), ox.Quad(p, q, p, g)])
+    scan(store, [Picky(), Greedy()])
+    assert seen == ["http://example.org/p"]
+    assert sorted(everything) == ["http://example.org/p", "http://example.org/q"]
