@@ -10,6 +10,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from publisher.core.config import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,3 +36,11 @@ def with_catalog(root: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text((REPO / name).read_text(encoding="utf-8"), encoding="utf-8")
     return root
+
+
+def canonical(quads) -> ox.Dataset:
+    """The quads with their blank nodes named canonically: a dump and the store name
+    them as each was loaded (blank-node labels are local to a file)."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return dataset

@@ -90,6 +90,7 @@ class Profile(TypedDict, total=False):
     terms: dict[str, TermEntry]
     graphs: dict[str, GraphEntry]
     types: dict[str, TypeSegment]
+    main_project: str | None
 
 
 def _lang_put(table: dict, term) -> None:
@@ -160,7 +161,20 @@ def compile_profile(queries: Queries, shapes: ox.Store, data: ox.Store, scheme: 
         "terms": dict(terms),
         "graphs": sources,
         "types": type_segments(typed if typed is not None else _typed(queries, data), scheme),
+        "main_project": main_project(queries, data, scheme),
     }
+
+
+def main_project(queries: Queries, data: ox.Store, scheme: Scheme) -> str | None:
+    """The dataset's own project (the collaboration with the most memberships in the
+    source graphs), chosen once here so no page aggregates the whole graph to find it."""
+    derived = {scheme.graph(name) for name in DERIVED_GRAPHS}
+    sources = [g for g in data.named_graphs()
+               if isinstance(g, ox.NamedNode) and g.value not in derived]
+    if not sources:
+        return None
+    rows = list(queries.run(data, "build", "main-project", values=("g", sources)))
+    return rows[0]["project"].value if rows else None
 
 
 def _typed(queries: Queries, data: ox.Store) -> Iterable[tuple[str, str]]:
@@ -260,6 +274,7 @@ class Display:
         self.terms = profile.get("terms", {})
         self.graphs = profile.get("graphs", {})
         self.types = profile.get("types", {})
+        self.main_project = profile.get("main_project")
         self.constraints = profile.get("constraints", {})
         self.derived_predicates = frozenset(profile.get("derived_predicates", ()))
         self._order: dict[str, float] = {}

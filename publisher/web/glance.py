@@ -198,17 +198,15 @@ class Glance:
 
 
 def glance(store, describer, p: Presenter) -> dict | None:
-    """The summary of the project with the most partners (the dataset's own project)."""
-    rows = store.select(store.view("home-project"))
-    by_project: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        if row["g"].value not in describer.derived_graphs:
-            by_project[row["project"].value].append(row)
-    if not by_project:
+    """The summary of the dataset's own project (the build chose it: the collaboration
+    with the most partners), from one view query about it alone."""
+    project = describer.display.main_project
+    if project is None:
         return None
-    project = max(sorted(by_project),
-                  key=lambda iri: sum(r["key"].value == "member" for r in by_project[iri]))
-    chosen = by_project[project]
+    rows = store.select(store.view("home-project"), project=ox.NamedNode(project))
+    chosen = [row for row in rows if row["g"].value not in describer.derived_graphs]
+    if not chosen:
+        return None
     iris = {project}
     for row in chosen:
         for name in ("item", "p", "value"):

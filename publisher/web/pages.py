@@ -22,7 +22,6 @@ from flask import (
 
 from publisher.artefacts.catalog import dataset_jsonld
 from publisher.core.scheme import Scheme, with_query
-from publisher.core.sparql import with_values
 from publisher.web import caching, documents, i18n
 from publisher.web.glance import glance
 from publisher.web.negotiate import DOCUMENT_FORMATS, HTML, by_extension, choose, not_acceptable
@@ -214,7 +213,7 @@ def seat_rows(describe, subject: ox.NamedNode) -> list[dict]:
         return dict(describe.count_incoming(iri)).get(predicate, 0)
 
     def seats_of(name: str, focus: ox.NamedNode) -> list[dict]:
-        rows = store.select(with_values(store.view(name), "focus", [focus]))
+        rows = store.select(store.view(name), focus=focus)
         for row in rows:
             row.setdefault("org", focus)
         return rows
@@ -230,7 +229,7 @@ def seat_rows(describe, subject: ox.NamedNode) -> list[dict]:
             rows += seats_of("seats", collaboration)
     in_region = site().scheme().term(IN_REGION)
     if links(subject, in_region) and links(subject, in_region) <= limit:
-        rows += store.select(with_values(store.view("seats-in-region"), "focus", [subject]))
+        rows += store.select(store.view("seats-in-region"), focus=subject)
     return rows
 
 

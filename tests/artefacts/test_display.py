@@ -59,3 +59,9 @@ def test_a_generation_without_a_display_profile_reads_as_empty(tmp_path):
     assert empty.class_properties("http://www.w3.org/ns/org#Organization") == []
     assert empty.confidence(BASE + "graph/seed") is None
     assert empty.layout(["http://www.w3.org/ns/org#Organization"], ["p"]) == [("", {}, ["p"])]
+
+
+def test_the_build_chooses_the_datasets_own_project_for_the_home_page_and_the_maps(display):
+    # Clusters Cord has the most memberships; the pages bind their queries to it instead
+    # of aggregating every collaboration at request time.
+    assert display.main_project == "https://data.clusterscord.eu/id/project/clusters-cord"

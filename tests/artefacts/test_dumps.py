@@ -15,7 +15,7 @@ from publisher.build.pipeline import build
 from publisher.core.config import load_settings
 from publisher.core.generation import Generations
 from publisher.core.scheme import Scheme
-from tests.harvest_fixtures import REPO
+from tests.harvest_fixtures import REPO, canonical
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +30,6 @@ def published_quads(settings, generation) -> set[ox.Quad]:
     store = ox.Store.read_only(str(generation.store_path))
     build_graph = ox.NamedNode(Scheme(settings.base_iri).graph(BUILD_GRAPH))
     return {q for q in store if q.graph_name != build_graph}
-
-
-def canonical(quads) -> ox.Dataset:
-    """The quads with their blank nodes named canonically: a dump and the store name
-    them as each was loaded (blank-node labels are local to a file)."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    return dataset
 
 
 def union_of(quads) -> list[ox.Quad]:
