@@ -110,18 +110,24 @@ def _refuse(conn, status: int, message: str, form: str | None = None) -> None:
 
 def _worker_main(conn, settings: Settings) -> None:
     """A worker's life: receive a job, answer it, repeat until the pipe closes."""
-    from publisher.core.generation import Generation
+    from publisher.core.generation import Generation, Generations
     from publisher.serve.query import prepare
     from publisher.store.backends import open_store
 
     limit = settings.query_memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     os.nice(QUERY_NICENESS)  # pages and probes go first when queries keep the CPU busy
+    store, opened = None, None
+    current = Generations(settings.var).current_or_none()
+    if current is not None:  # opened before READY: a query's time limit covers the query
+        try:
+            store, opened = open_store(settings, current), str(current.path)
+        except Exception:  # the first job opens it again and reports what is wrong
+            store, opened = None, None
     try:
         conn.send_bytes(READY)
     except OSError:  # the web worker that started this one is gone: nothing to serve
         return
-    store, opened = None, None
     while True:
         try:
             job = conn.recv()

@@ -8,6 +8,8 @@ in-process (SPARQL JSON as a document of dicts, the reference form).
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pyoxigraph as ox
 import pytest
@@ -115,3 +117,35 @@ def test_in_process_writer_equals_the_reference_for_every_kind_of_term(published
     finally:
         store.close()
     assert json.loads(bytes(output)) == _reference(settings, generation, ALL)
+
+
+def _holders(folder: str) -> set[int]:
+    """Processes other than this one with a file under ``folder`` open."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            fds = os.listdir(f"/proc/{entry}/fd")
+            links = [os.readlink(f"/proc/{entry}/fd/{fd}") for fd in fds]
+        except OSError:
+            continue
+        if any(link.startswith(folder + os.sep) for link in links):
+            found.add(int(entry))
+    return found
+
+
+def test_a_started_worker_opens_the_store_before_its_first_query(tmp_path):
+    # Opening the store is part of a worker's start, never of a query's time limit.
+    settings = settings_for(tmp_path, query_workers=1)
+    generation = publish_quads(settings.var, _quads()[:30], root=settings.root)
+    folder = str(generation.store_path.resolve())
+    pool = QueryPool(settings)
+    try:
+        pool.warm()
+        deadline = time.monotonic() + 60
+        while not _holders(folder) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _holders(folder), "no query worker opened the store before a query came"
+    finally:
+        pool.close()
