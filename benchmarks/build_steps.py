@@ -44,6 +44,8 @@ def project(size: int, work: Path, seed: int) -> tuple[Path, dict]:
         summary = generate.generate(size, root, ROOT, seed)
         summary["generate_seconds"] = round(time.perf_counter() - started, 2)
         summary_path.write_text(json.dumps(summary, indent=2))
+    # The generated project keeps copies of the page views; keep them in step with the code.
+    generate.copy_folders(root, ROOT, ("sparql/views", "sparql/queries"))
     return root, summary
 
 
