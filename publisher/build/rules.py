@@ -60,6 +60,9 @@ def apply(root: Path, scheme: Scheme, store: ox.Store) -> int:
             if index and premises[index] == premises[index - 1]:
                 continue  # no graph of this level: the rule would derive nothing new
             graphs = premises[index] + targets[: index + 1]
+            if _covers_every_graph(store, graphs):
+                _construct_over_union(store, scheme, root, path, text, targets[:index], target)
+                continue
             if parts is not None and _insert(store, scheme, parts, graphs, targets[:index],
                                              target):
                 continue
@@ -103,14 +106,43 @@ def _insert(store: ox.Store, scheme: Scheme, parts: tuple[str, str, str], graphs
     dataset = "".join(f"USING {g} " for g in graphs) + "".join(
         f"USING NAMED {g} " for g in graphs)
     update = f"{prologue}\nINSERT {{ GRAPH {target} {{ {template} }} }}\n{dataset}\n{where}"
-    update += "".join(
-        f" ;\nDELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
-        f"GRAPH {target} {{ ?s ?p ?o }} }}" for g in stronger)
+    update += "".join(f" ;\n{_without(g, target)}" for g in stronger)
     try:
         store.update(update, base_iri=scheme.base, prefixes=PREFIXES)
     except SyntaxError:
         return False
     return True
+
+
+def _without(stronger: ox.NamedNode, target: ox.NamedNode) -> str:
+    """The update taking out of ``target`` what the ``stronger`` graph holds."""
+    return (f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {stronger} "
+            f"{{ ?s ?p ?o }} GRAPH {target} {{ ?s ?p ?o }} }}")
+
+
+def _covers_every_graph(store: ox.Store, graphs: list) -> bool:
+    return set(store.named_graphs()) <= set(graphs)
+
+
+def _construct_over_union(store: ox.Store, scheme: Scheme, root: Path, path: Path, text: str,
+                          stronger: list, target: ox.NamedNode) -> None:
+    """Run one rule at a level that reads every graph of the store: over the store's union
+    of its graphs (one index scan a pattern) rather than a dataset listing each graph (a
+    lookup in every listed graph for each pattern: 3.5 times slower with 54 graphs at 1M
+    triples, and the rules of 10M triples in 230 graphs had not ended after 45 minutes).
+    The derived triples keep the store's own blank nodes; then what a stronger level
+    holds is taken out of the target."""
+    try:
+        result = store.query(text, base_iri=scheme.base, prefixes=PREFIXES,
+                             use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise RuleError(f"{path.relative_to(root)}: {exc}") from exc
+    if not isinstance(result, ox.QueryTriples):
+        raise RuleError(f"{path.relative_to(root)}: a rule must be a CONSTRUCT query")
+    derived = [ox.Quad(t.subject, t.predicate, t.object, target) for t in result]
+    store.extend(derived)
+    for graph in stronger:
+        store.update(_without(graph, target))
 
 
 def _construct(store: ox.Store, scheme: Scheme, root: Path, path: Path, text: str,

@@ -25,12 +25,15 @@ def derived(store: ox.Store) -> Counter:
         for q in store if q.graph_name.value.startswith(prefix))
 
 
-def applied(monkeypatch, *, construct: bool) -> tuple[int, Counter, ox.Store]:
+def applied(monkeypatch, *, construct: bool, listed: bool = False
+            ) -> tuple[int, Counter, ox.Store]:
     store = ox.Store()
     store.bulk_extend(load_sources(ROOT, SCHEME).quads)
     with monkeypatch.context() as patch:
         if construct:  # every rule through the CONSTRUCT path, triple by triple
             patch.setattr(rules, "_split_construct", lambda _text: None)
+        if listed:  # every level over a dataset listing its graphs, never the union
+            patch.setattr(rules, "_covers_every_graph", lambda _store, _graphs: False)
         added = rules.apply(ROOT, SCHEME, store)
     return added, derived(store), store
 
@@ -67,3 +70,13 @@ def test_a_rule_splits_at_its_template_whatever_braces_iris_strings_and_comments
 def test_a_query_that_is_no_construct_is_left_to_the_construct_path():
     assert rules._split_construct("SELECT * WHERE { ?s ?p ?o }") is None
     assert rules._split_construct("DESCRIBE <http://e.org/x>") is None
+
+
+def test_a_level_over_every_graph_derives_over_the_union_what_a_listed_dataset_derives(
+        monkeypatch):
+    added, quads, store = applied(monkeypatch, construct=False)
+    listed_added, listed, _ = applied(monkeypatch, construct=False, listed=True)
+    assert added == listed_added > 1000
+    assert quads == listed
+    low = triples_of(store, "rules-low")
+    assert low and not (low & triples_of(store, "rules"))
