@@ -50,7 +50,9 @@ def make_root(tmp_path):
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     root = make_root(tmp_path_factory.mktemp("sparql"))
-    settings = settings_for(root, query_timeout_s=3, max_rows=2, max_query_chars=5000,
+    # A limit with a margin a loaded machine keeps: query workers run at a lower priority,
+    # so other work on the cores can hold even a parse error for seconds.
+    settings = settings_for(root, query_timeout_s=10, max_rows=2, max_query_chars=5000,
                             max_request_bytes=20_000, query_workers=2)
     publish_quads(settings.var, protocol_quads(), root=settings.root)
     app = create_app(settings)
@@ -275,7 +277,7 @@ def test_runaway_query_is_killed_at_the_limit_while_others_answer(live, url):
     runaway.join(timeout=120)
     response = outcome["response"]
     assert response.status_code == 503
-    assert "stopped after the time limit of 3 s" in response.text
+    assert "stopped after the time limit of 10 s" in response.text
     assert runaway_pid in pool.killed
     assert not pid_alive(runaway_pid)
     assert get(url, COUNT_ALL, params={"format": "csv"}).status_code == 200
