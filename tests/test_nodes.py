@@ -249,7 +249,11 @@ def test_generations_switched_under_load_across_nodes_never_mix(cluster):
             _mark(cluster.settings.root, old, mark)
             build(cluster.settings)
             note_current(mark)
-        time.sleep(1)
+        # Until the readers have seen the last generation (a loaded machine may take more
+        # than a second to answer once more), not a fixed pause.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and all(m != MARKS[-1] for _, m, _ in list(seen)):
+            time.sleep(0.1)
     finally:
         done.set()
         for reader in readers:

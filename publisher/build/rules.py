@@ -13,9 +13,11 @@ its premises. A graph with no declared confidence counts as low. Each derived gr
 the graphs its premises came from (``prov:wasDerivedFrom``), inside itself.
 
 Each rule runs inside the store as one SPARQL update per level (``INSERT … USING``, then
-``DELETE`` of what a stronger level holds), never a Python object per derived triple; a
-level that adds no source graph to the one before it is skipped, since it could derive
-nothing new.
+``DELETE`` of what a stronger level holds), never a Python object per derived triple. A
+level that reads every graph of the store (the last, as a rule) runs instead as a
+CONSTRUCT over the store's union of graphs, far cheaper than a dataset listing every
+graph, its triples passing through Python once. A level that adds no source graph to the
+one before it is skipped, since it could derive nothing new.
 """
 
 from __future__ import annotations
