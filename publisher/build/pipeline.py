@@ -9,8 +9,8 @@ Where the time goes at a million triples, and how the build keeps it short:
 - the sources are parsed straight into the store (:mod:`publisher.build.loading`);
 - validation, the rules and the one pass of the statistics work on an in-memory store
   (joins there cost a fifth of what they cost on disk) when the sources are at most
-  ``build_memory_max_mb``; the SHACL queries run two at a time, the rules as updates
-  inside the store;
+  ``build_memory_max_mb``; the SHACL queries run two at a time, the rules inside the
+  store (:mod:`publisher.build.rules`);
 - once the rules have run, threads write the in-memory store to the generation's
   directory (dumped and bulk-loaded by the store, the staged N-Quads compressed as the
   N-Quads dump) and the other dumps (by the store's serializers), all outside Python's
