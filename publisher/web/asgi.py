@@ -10,6 +10,10 @@ past either, the connection is closed. A slow sender, an idle connection or a sl
 so costs a small task and its buffers, never a thread or a query worker. The limits on
 header fields (their size, one Host, one length, no underscore in a name) are checked here
 on the raw header list; :mod:`publisher.web.guard` then applies those of every server.
+
+A GET or HEAD without a body that the generation cache can answer is answered here, on the
+event loop, from the entry's prepared header fields (:meth:`GenerationCache.hit`): no
+thread, no WSGI call. It stays answered while every thread is busy with other requests.
 """
 
 from __future__ import annotations
@@ -45,9 +49,10 @@ class _Refused(Exception):
 class Front:
     """ASGI application around a WSGI one (``app``), with the deadlines of ``settings``."""
 
-    def __init__(self, app, settings: Settings, on_shutdown=None):
+    def __init__(self, app, settings: Settings, cache=None, on_shutdown=None):
         self.app = app
         self.settings = settings
+        self.cache = cache  # the generation cache in front of app, or None
         self.on_shutdown = on_shutdown
         self.executor = ThreadPoolExecutor(settings.threads, thread_name_prefix="wsgi")
         to_stderr(logger, "[%(levelname)s] %(message)s")
@@ -58,14 +63,23 @@ class Front:
             return
         if scope["type"] != "http":
             return
+        environ = None
         try:
             headers = _check_head(scope, self.settings)
+            if (self.cache is not None and scope["method"] in ("GET", "HEAD")
+                    and "content-length" not in headers and "transfer-encoding" not in headers):
+                environ = _environ(scope, headers, b"")
+                hit = self.cache.hit(environ)
+                if hit is not None:
+                    await self._replay(send, scope, *hit)
+                    return
             body = await self._read_body(receive, headers)
         except _Refused as refused:
             await _refuse(send, refused.status, refused.message)
             _log_refusal(scope, refused.status)
             return
-        environ = _environ(scope, headers, body)
+        if environ is None or body:
+            environ = _environ(scope, headers, body)
         loop = asyncio.get_running_loop()
         try:
             started = await loop.run_in_executor(self.executor, _start, self.app, environ)
@@ -117,6 +131,19 @@ class Front:
                 raise _Refused(413, f"the request body is larger than the limit of {limit} bytes")
             if not message.get("more_body"):
                 return bytes(body)
+
+    async def _replay(self, send, scope, status: int, headers, body: bytes) -> None:
+        """Send a stored answer, taken by the client within ``send_timeout_s``."""
+        try:
+            async with asyncio.timeout(self.settings.send_timeout_s):
+                await send({"type": "http.response.start", "status": status,
+                            "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+        except TimeoutError:
+            logger.warning("%s %s: the client did not take the answer in time; closed",
+                           scope["method"], scope["path"])
+        except Exception as exc:  # noqa: BLE001 - the answer is cut; the client sees it end
+            logger.warning("%s %s: the answer was cut: %s", scope["method"], scope["path"], exc)
 
     async def _answer(self, send, environ, started) -> None:
         status, headers, chunks, rest = started

@@ -15,6 +15,11 @@ is counted. Only 200 answers without Set-Cookie and under ``cache_max_entry_byte
 stored; the whole cache stays under ``cache_max_bytes`` (least recently used entries go
 first); one cache per worker process. Dumps (already files), static assets and the health
 probes pass straight through.
+
+An entry also keeps its header fields as the ASGI front sends them (and those of its 304),
+made once when it is stored: the front (:mod:`publisher.web.asgi`) answers a GET or HEAD
+hit with :meth:`GenerationCache.hit` on its event loop, with no thread, no WSGI call and no
+header conversion.
 """
 
 from __future__ import annotations
@@ -51,6 +56,10 @@ VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING", "
 # What a stored entry costs beyond its body and headers: the digest key, the entry
 # object, its place in the ordered dict.
 ENTRY_OVERHEAD = 512
+# Where the front leaves the key it computed for a request the cache could not answer.
+KEY = "clusterscord.cache_key"
+
+RawHeaders = tuple[tuple[bytes, bytes], ...]
 
 
 @dataclass(frozen=True)
@@ -60,10 +69,30 @@ class Entry:
     body: bytes
     etag: str | None
     last_modified: datetime | None
+    raw: RawHeaders  # the header fields as the ASGI front sends them
+    raw_not_modified: RawHeaders  # those of the 304 a conditional request gets
+
+    @classmethod
+    def of(cls, status: str, headers, body: bytes) -> Entry:
+        headers = tuple((name, value) for name, value in headers)
+        etag, last_modified = _validators(headers)
+        validators = Headers(list(headers))
+        remove_entity_headers(validators)
+        return cls(status, headers, body, etag, last_modified, _raw(headers),
+                   _raw(validators.to_wsgi_list()))
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + ENTRY_OVERHEAD
+        fields = sum(len(k) + len(v) for k, v in (*self.headers, *self.raw, *self.raw_not_modified))
+        return len(self.body) + fields + ENTRY_OVERHEAD
+
+    def not_modified(self, environ) -> bool:
+        """Whether a conditional GET or HEAD gets a 304 from this entry's validators."""
+        if "HTTP_IF_NONE_MATCH" not in environ and "HTTP_IF_MODIFIED_SINCE" not in environ:
+            return False
+        if self.etag is None and self.last_modified is None:
+            return False
+        return not is_resource_modified(environ, etag=self.etag, last_modified=self.last_modified)
 
 
 class GenerationCache:
@@ -85,25 +114,52 @@ class GenerationCache:
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "")
-        if (method not in ("GET", "HEAD", "POST") or path.startswith(BYPASS_PREFIXES)
-                or (method == "POST" and path not in POST_PATHS)
-                or "HTTP_RANGE" in environ or "HTTP_IF_MATCH" in environ):
+        if not _cacheable(method, path, environ):
             return self.app(environ, start_response)
         generation = self.pointer()
         if generation is None:
             return self.app(environ, start_response)
-        body = b""
-        if method == "POST":
-            body = self._read_body(environ)
-            if body is None:
-                return self.app(environ, start_response)
-        key = self._key(environ, generation, "GET" if method == "HEAD" else method, path, body)
-        entry = self._get(key, generation)
+        asked = environ.pop(KEY, None)
+        if asked is not None and asked[0] == generation:
+            key, entry = asked[1], None  # the front looked it up a moment ago: a miss
+            self._count_miss()
+        else:
+            body = b""
+            if method == "POST":
+                body = self._read_body(environ)
+                if body is None:
+                    return self.app(environ, start_response)
+            key = self._key(environ, generation, "GET" if method == "HEAD" else method, path,
+                            body)
+            entry = self._get(key, generation)
         if entry is not None:
             return self._replay(entry, environ, start_response, method, generation)
         if method == "HEAD":
             return self.app(environ, start_response)
         return self._record(key, generation, environ, start_response)
+
+    def hit(self, environ) -> tuple[int, RawHeaders, bytes] | None:
+        """The stored answer to a GET or HEAD as (status, raw header fields, body), for a
+        caller that sends it itself; None when the application must answer (the key is
+        left in ``environ`` for that call, which then counts the miss)."""
+        method = environ["REQUEST_METHOD"]
+        path = environ.get("PATH_INFO", "")
+        if method == "POST" or not _cacheable(method, path, environ):
+            return None
+        generation = self.pointer()
+        if generation is None:
+            return None
+        key = self._key(environ, generation, "GET", path, b"")
+        entry = self._get(key, generation, count_miss=False)
+        if entry is None:
+            environ[KEY] = (generation, key)
+            return None
+        started = time.perf_counter()
+        if entry.not_modified(environ):
+            _log(environ, 304, 0, started, generation)
+            return 304, entry.raw_not_modified, b""
+        _log(environ, 200, len(entry.body), started, generation)
+        return 200, entry.raw, b"" if method == "HEAD" else entry.body
 
     # -- keys and storage -------------------------------------------------------------
 
@@ -131,14 +187,15 @@ class GenerationCache:
         digest.update(body)
         return digest.digest()
 
-    def _get(self, key: bytes, generation: str) -> Entry | None:
+    def _get(self, key: bytes, generation: str, count_miss: bool = True) -> Entry | None:
         with self._lock:
             if generation != self._generation:
                 self._entries.clear()
                 self.size, self._generation = 0, generation
             entry = self._entries.get(key)
             if entry is None:
-                self.misses += 1
+                if count_miss:
+                    self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
@@ -154,6 +211,10 @@ class GenerationCache:
                 _old, evicted = self._entries.popitem(last=False)
                 self.size -= evicted.size
 
+    def _count_miss(self) -> None:
+        with self._lock:
+            self.misses += 1
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -161,13 +222,10 @@ class GenerationCache:
 
     def _replay(self, entry: Entry, environ, start_response, method: str, generation: str):
         started = time.perf_counter()
-        validated = entry.etag is not None or entry.last_modified is not None
-        if validated and method != "POST" and not is_resource_modified(
-            environ, etag=entry.etag, last_modified=entry.last_modified
-        ):
-            headers = Headers(list(entry.headers))
-            remove_entity_headers(headers)
-            start_response("304 Not Modified", headers.to_wsgi_list())
+        if method != "POST" and entry.not_modified(environ):
+            start_response("304 Not Modified",
+                           [(k.decode("latin-1"), v.decode("latin-1"))
+                            for k, v in entry.raw_not_modified])
             _log(environ, 304, 0, started, generation)
             return []
         start_response(entry.status, list(entry.headers))
@@ -215,15 +273,25 @@ class GenerationCache:
                 else:
                     chunks = None
                 if following is None and chunks is not None:
-                    headers = tuple((name, value) for name, value in seen["headers"])
-                    etag, last_modified = _validators(headers)
-                    self._put(key, generation, Entry(seen["status"], headers, b"".join(chunks),
-                                                     etag, last_modified))
+                    self._put(key, generation,
+                              Entry.of(seen["status"], seen["headers"], b"".join(chunks)))
                 yield pending
                 pending = following
         finally:
             if hasattr(result, "close"):
                 result.close()
+
+
+def _cacheable(method: str, path: str, environ) -> bool:
+    """Whether the cache may answer or keep this request at all."""
+    return not (method not in ("GET", "HEAD", "POST") or path.startswith(BYPASS_PREFIXES)
+                or (method == "POST" and path not in POST_PATHS)
+                or "HTTP_RANGE" in environ or "HTTP_IF_MATCH" in environ)
+
+
+def _raw(headers) -> RawHeaders:
+    return tuple((name.lower().encode("latin-1"), value.encode("latin-1"))
+                 for name, value in headers)
 
 
 def _language_cookie(header: str) -> str:
@@ -260,6 +328,11 @@ def _log(environ, status: int, size: int, started: float, generation: str) -> No
         "ua": (environ.get("HTTP_USER_AGENT") or "")[:200] or None,
         "cache": "hit",
     }, ensure_ascii=False))
+
+
+def of(app) -> GenerationCache | None:
+    """The generation cache in front of a Flask application, if it has one."""
+    return app.wsgi_app if isinstance(app.wsgi_app, GenerationCache) else None
 
 
 def install(app, settings, generations) -> None:

@@ -99,13 +99,14 @@ RSS_SAMPLE_S = 5
 
 def granian_app():
     """granian's application factory, called in each forked worker: the app, its pool warm."""
+    from publisher.web import cache
     from publisher.web.asgi import Front
 
     settings = _granian_settings
     app = create_app(settings)
     pool = _query_pool(app)
     pool.warm()
-    return Front(app, settings, on_shutdown=pool.close)
+    return Front(app, settings, cache=cache.of(app), on_shutdown=pool.close)
 
 
 def _serve_granian(settings: Settings) -> None:
