@@ -180,10 +180,8 @@ class GenerationCache:
                  environ.get("QUERY_STRING", ""),
                  *(environ.get(name, "") for name in VARY_HEADERS),
                  _language_cookie(environ.get("HTTP_COOKIE", "")))
-        digest = hashlib.sha256()
-        for part in parts:
-            encoded = part.encode("utf-8", "surrogateescape")
-            digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        # The repr of a tuple of strings quotes and escapes each one: no two differ alike.
+        digest = hashlib.sha256(repr(parts).encode("utf-8", "surrogateescape"))
         digest.update(body)
         return digest.digest()
 
@@ -316,6 +314,8 @@ def _validators(headers) -> tuple[str | None, datetime | None]:
 
 def _log(environ, status: int, size: int, started: float, generation: str) -> None:
     """The access log line a hit would otherwise miss (the application never saw it)."""
+    if not logger.isEnabledFor(logging.INFO):
+        return
     logger.info(json.dumps({
         "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "method": environ.get("REQUEST_METHOD"),

@@ -74,7 +74,7 @@ def test_a_hit_is_answered_while_every_thread_is_busy(front):
         held = asyncio.ensure_future(call(front, scope("/slow")))  # holds the only thread
         await asyncio.sleep(0.2)
         assert not held.done()
-        again = await asyncio.wait_for(call(front, scope("/page")), 2)
+        again = await asyncio.wait_for(call(front, scope("/page")), 10)
         application.release.set()
         await held
         return first, again
