@@ -120,7 +120,8 @@ class Front:
         deadline = loop.time() + self.settings.read_timeout_s
         while True:
             try:
-                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
             except TimeoutError:
                 raise _Refused(408, f"the request body did not arrive within "
                                     f"{self.settings.read_timeout_s:g} s") from None
@@ -148,27 +149,36 @@ class Front:
     async def _answer(self, send, environ, started) -> None:
         status, headers, chunks, rest = started
         loop = asyncio.get_running_loop()
-        stall = self.settings.send_timeout_s
         try:
-            await asyncio.wait_for(send({"type": "http.response.start", "status": status,
-                                         "headers": headers}), stall)
+            await self._send(send, {"type": "http.response.start", "status": status,
+                                    "headers": headers})
             while True:
-                for chunk in chunks:
-                    if chunk:
-                        timeout = stall
-                        if DEADLINE in environ:
-                            timeout = min(stall, environ[DEADLINE] - time.monotonic())
-                        await asyncio.wait_for(send({"type": "http.response.body", "body": chunk,
-                                                     "more_body": True}), max(0.0, timeout))
+                pieces = [chunk for chunk in chunks if chunk]
+                for index, chunk in enumerate(pieces):
+                    more = rest is not None or index < len(pieces) - 1
+                    await self._send(send, {"type": "http.response.body", "body": chunk,
+                                            "more_body": more}, environ.get(DEADLINE))
                 if rest is None:
+                    if not pieces:
+                        await self._send(send, {"type": "http.response.body", "body": b""})
                     break
                 chunks, done = await loop.run_in_executor(self.executor, _batch, rest)
                 if done:
                     rest = None
-            await asyncio.wait_for(send({"type": "http.response.body", "body": b""}), stall)
         finally:
             if rest is not None:
                 await loop.run_in_executor(self.executor, _close, rest)
+
+    async def _send(self, send, message: dict, deadline: float | None = None) -> None:
+        """One message, taken within ``send_timeout_s`` and before ``deadline`` (monotonic
+        seconds) when there is one; TimeoutError otherwise."""
+        timeout = self.settings.send_timeout_s
+        if deadline is not None:
+            timeout = min(timeout, deadline - time.monotonic())
+            if timeout <= 0:
+                raise TimeoutError
+        async with asyncio.timeout(timeout):
+            await send(message)
 
 
 def _check_head(scope, settings: Settings) -> dict[str, str]:
