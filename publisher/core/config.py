@@ -71,6 +71,9 @@ class Settings:
     shacl_engine: str = "auto"
     shacl_sparql_min_quads: int = 50_000
     build_memory_max_mb: int = 150  # sources up to this size are built in memory, then saved
+    # Larger sources up to this size are loaded, validated and derived in memory, then saved
+    # and built on disk; above it, every step works on disk.
+    rules_memory_max_mb: int = 1024
     sitemap_max_urls: int = 50000
     dcat_ap_shapes_dir: str = ""
 

@@ -1,4 +1,5 @@
-"""A build in memory (then written to disk) publishes what a build on disk publishes."""
+"""A build in memory (then written to disk), one validated and derived in memory then built
+on disk, and one on disk all publish the same."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import sqlite3
 
 import pyoxigraph as ox
+import pytest
 
 from publisher.artefacts import incoming_counts
 from publisher.build.pipeline import build
@@ -17,17 +19,25 @@ def blurred(store: ox.Store) -> set[tuple]:
                   for t in (q.subject, q.predicate, q.object, q.graph_name)) for q in store}
 
 
-def published(project_copy, tmp_path, name: str, memory_mb: int):
+def published(project_copy, tmp_path, name: str, memory_mb: int, rules_mb: int = 0):
     settings = load_settings(root=project_copy, var_dir=tmp_path / name, environ={})
-    generation = build(settings.replace(build_memory_max_mb=memory_mb))
+    generation = build(settings.replace(build_memory_max_mb=memory_mb,
+                                        rules_memory_max_mb=rules_mb))
     return settings, generation
 
 
-def test_in_memory_and_on_disk_builds_publish_the_same_graph_and_artefacts(
-        project_copy, tmp_path):
-    _s, memory = published(project_copy, tmp_path, "memory", 150)
+@pytest.mark.parametrize("mode", ["memory", "staged"])
+def test_builds_in_memory_and_on_disk_publish_the_same_graph_and_artefacts(
+        project_copy, tmp_path, mode):
+    if mode == "memory":
+        _s, memory = published(project_copy, tmp_path, "memory", 150)
+        steps = list(memory.manifest()["timings"])
+        assert steps.index("write store") > steps.index("statistics")
+    else:
+        _s, memory = published(project_copy, tmp_path, "staged", 0, 150)
+        steps = list(memory.manifest()["timings"])
+        assert steps.index("apply rules") < steps.index("write store") < steps.index("statistics")
     _s, disk = published(project_copy, tmp_path, "disk", 0)
-    assert "write store" in memory.manifest()["timings"]
     assert "write store" not in disk.manifest()["timings"]
     a, b = memory.manifest(), disk.manifest()
     for key in ("stats", "search", "incoming_counts", "types"):
