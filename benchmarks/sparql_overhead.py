@@ -1,7 +1,7 @@
 """What /sparql costs over pyoxigraph: a fixed query mix, in-process and over HTTP.
 
 Builds the project into a temporary var directory (or uses --var), serves it with
-``clusterscord serve`` (gunicorn) on a free loopback port, then runs each query of the
+``clusterscord serve`` (its default server) on a free loopback port, then runs each query of the
 mix REPEAT times directly on pyoxigraph (evaluate + serialize SPARQL JSON) and through
 /sparql (POST application/sparql-query, Accept SPARQL JSON; protocol parsing, the worker
 pool, the pipe and HTTP included). Prints per-query medians in milliseconds and the ratio.
@@ -115,7 +115,7 @@ def main() -> int:
     try:
         wait_until_ready(base, server)
         session = requests.Session()
-        print(f"{triples} triples; median of {args.repeat} runs; 1 gunicorn worker, "
+        print(f"{triples} triples; median of {args.repeat} runs; 1 web worker, "
               f"{settings.query_workers} query workers\n")
         print(f"{'query':<18} {'pyoxigraph ms':>14} {'/sparql ms':>11} {'ratio':>7} {'bytes':>9}")
         for name, query in MIX.items():

@@ -1,8 +1,9 @@
 """The servers the benchmark compares, each started on a loopback port and stopped after.
 
 (a) pyoxigraph in-process (no server: the limit), (b) our server (``clusterscord serve``,
-gunicorn), (c) the Oxigraph server (``oxigraph serve-read-only`` from PyPI's ``oxigraph``),
-(d) Virtuoso open source (Debian's ``virtuoso-opensource``), loaded from the same dump.
+its default server), (c) the Oxigraph server (``oxigraph serve-read-only`` from PyPI's
+``oxigraph``), (d) Virtuoso open source (Debian's ``virtuoso-opensource``), loaded from
+the same dump.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def _bin(name: str) -> str:
 
 @contextlib.contextmanager
 def our_server(root: Path, workers: int, threads: int, log: Path):
-    """``clusterscord serve`` (gunicorn) over the published generation; yields the base URL."""
+    """``clusterscord serve`` (its default server) over the published generation; yields the
+    base URL."""
     port = free_port()
     env = dict(os.environ, CLUSTERSCORD_THREADS=str(threads))
     command = [_bin("clusterscord"), "--root", str(root), "serve", "--host", "127.0.0.1",
