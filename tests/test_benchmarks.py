@@ -44,3 +44,16 @@ def test_smoke_benchmark_builds_valid_synthetic_data_and_measures_every_target(t
     assert all("errors" in r and "p95_ms" in r and "ratio_to_c" in r for r in data["rows"])
     assert data["build"]["source_triples"] >= 9000
     assert "| entity lookup | 1 | (b) our server |" in result.stdout
+
+
+@pytest.mark.timeout(600)
+def test_request_path_prints_the_cpu_of_each_path(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "request_path.py"), "--requests", "30",
+         "--var", str(tmp_path / "var")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    figures = {line.rsplit(None, 1)[0].strip(): float(line.rsplit(None, 1)[1])
+               for line in result.stdout.splitlines()[1:]}
+    assert len(figures) == 4 and all(value > 0 for value in figures.values())
