@@ -9,6 +9,10 @@ generation's gives the resources added, changed and removed; each is appended as
 version to the history, which every generation carries whole in ``changes.json`` (the
 first build emits every resource as added), with each version's state beside it, so the
 feed replicates the whole graph. The sitemap keeps the entities.
+
+The states (every version's N-Quads, the whole graph after a first build) go to an SQLite
+table written row by row and read one version at a time: at 10M triples they are gigabytes
+of text, which neither a build nor a web worker may hold at once.
 """
 
 from __future__ import annotations
@@ -16,7 +20,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import sqlite3
+import zlib
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -91,12 +99,12 @@ class EntityLines:
             hashes[iri] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
         return dict(sorted(hashes.items()))
 
-    def states(self, iris: set[str]) -> dict[str, str]:
-        """For each IRI: its outgoing quads and the blank-node structures under them, as
-        N-Quads, blank nodes labelled in the order met (b0, b1, …); made from the lines
-        already collected (a second pass over the store cost more than the first)."""
-        return {iri: self._nquads(iri, items) for iri, items in self.entities.items()
-                if iri in iris}
+    def states(self, iris: set[str]) -> Iterator[tuple[str, str]]:
+        """For each IRI, one at a time: its outgoing quads and the blank-node structures
+        under them, as N-Quads, blank nodes labelled in the order met (b0, b1, …); made
+        from the lines already collected (a second pass over the store cost more)."""
+        return ((iri, self._nquads(iri, items)) for iri, items in self.entities.items()
+                if iri in iris)
 
     def _nquads(self, iri: str, items: list[EntityLine]) -> str:
         subject = f"<{iri}>"
@@ -201,32 +209,73 @@ def write(context, lines: EntityLines | None = None) -> None:
     context.manifest["changes"] = {**counts, "versions": len(history), "last_change": last_change}
 
 
-STATES_FILE = "changes-states.json.gz"
+STATES_FILE = "changes-states.sqlite"
+# Before the states moved to SQLite: one JSON object, gzipped (carried into the next build).
+LEGACY_STATES_FILE = "changes-states.json.gz"
 
 
 def states_path(generation_path: Path) -> Path:
     """Each version's state: ``"{generation} {entity}"`` → the entity's N-Quads then
-    (JSON, gzip: N-Quads repeat long IRIs and shrink about fortyfold)."""
+    (zlib-compressed, one row per version)."""
     return generation_path / STATES_FILE
 
 
-def write_states(context, current: dict[str, str]) -> None:
+def write_states(context, current: Iterable[tuple[str, str]]) -> None:
     """Carry the previous generation's version states and add this build's (``current``:
-    IRI → N-Quads of each entity added or changed), so every version the feed lists keeps
-    the entity's triples as they were at its generation."""
-    states: dict[str, str] = {}
-    if context.previous is not None:
-        states = dict(read_states(context.previous.path))
-    for iri, text in current.items():
-        states[f"{context.work.id} {iri}"] = text
-    body = json.dumps(states, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    states_path(context.work.path).write_bytes(gzip.compress(body, compresslevel=1, mtime=0))
+    IRI and N-Quads of each entity added or changed), so every version the feed lists keeps
+    the entity's triples as they were at its generation. Row by row: nothing is held whole."""
+    path = states_path(context.work.path)
+    path.unlink(missing_ok=True)
+    # A URI name, so that the previous generation's file can be attached read-only.
+    with closing(sqlite3.connect(path.resolve().as_uri(), uri=True)) as db:
+        db.execute("CREATE TABLE states (version TEXT PRIMARY KEY, nquads BLOB NOT NULL) "
+                   "WITHOUT ROWID")
+        if context.previous is not None:
+            _carry(db, context.previous.path)
+        prefix = context.work.id + " "
+        db.executemany("INSERT INTO states VALUES (?, ?)", (
+            (prefix + iri, zlib.compress(text.encode("utf-8"), 1)) for iri, text in current))
+        db.commit()
 
 
-@lru_cache(maxsize=2)
-def read_states(generation_path: Path) -> dict[str, str]:
-    """The version states a generation published (none for builds made before them)."""
-    try:
-        return json.loads(gzip.decompress(states_path(generation_path).read_bytes()))
-    except FileNotFoundError:
-        return {}
+def _carry(db: sqlite3.Connection, previous: Path) -> None:
+    """Copy the previous generation's states (either form) into ``db``."""
+    if states_path(previous).is_file():
+        source = states_path(previous).resolve().as_uri() + "?mode=ro"
+        db.execute("ATTACH DATABASE ? AS previous", (source,))
+        db.execute("INSERT INTO states SELECT version, nquads FROM previous.states")
+        db.commit()
+        db.execute("DETACH DATABASE previous")
+    elif (previous / LEGACY_STATES_FILE).is_file():
+        old = json.loads(gzip.decompress((previous / LEGACY_STATES_FILE).read_bytes()))
+        db.executemany("INSERT INTO states VALUES (?, ?)", (
+            (key, zlib.compress(text.encode("utf-8"), 1)) for key, text in old.items()))
+
+
+class States:
+    """The version states a generation published, read one version at a time (none for
+    builds made before them). A context manager: its connection is closed on leaving."""
+
+    def __init__(self, generation_path: Path):
+        path = states_path(generation_path)
+        self._db = (sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+                    if path.is_file() else None)
+
+    def get(self, version: str, default: str | None = None) -> str | None:
+        if self._db is None:
+            return default
+        row = self._db.execute("SELECT nquads FROM states WHERE version = ?",
+                               (version,)).fetchone()
+        return zlib.decompress(row[0]).decode("utf-8") if row else default
+
+    def __enter__(self) -> States:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def read_states(generation_path: Path) -> States:
+    """The version states of a generation (see :class:`States`)."""
+    return States(generation_path)

@@ -22,7 +22,7 @@ import hashlib
 
 import pyoxigraph as ox
 
-from publisher.artefacts.changes import ADDED, CHANGED, REMOVED
+from publisher.artefacts.changes import ADDED, CHANGED, REMOVED, States
 from publisher.core.iris import PREFIXES
 from publisher.core.scheme import Scheme
 
@@ -96,7 +96,7 @@ def root_triples(scheme: Scheme, polling_interval_s: int) -> list[ox.Triple]:
 
 
 def page_quads(scheme: Scheme, history: list[dict], page: int, page_size: int,
-               states: dict[str, str]) -> list[ox.Quad] | None:
+               states: States) -> list[ox.Quad] | None:
     """One page: its members and relation (default graph), and each version's state
     (the entity's quads then, the version as subject, blank nodes apart per member)."""
     triples = page_triples(scheme, history, page, page_size)

@@ -26,6 +26,7 @@ Where the time goes at a million triples, and how the build keeps it short:
 
 from __future__ import annotations
 
+import ctypes
 import json
 import shutil
 import time
@@ -158,6 +159,18 @@ def _save(memory: ox.Store, work: Generation) -> tuple[ox.Store, Path]:
     return disk, staged
 
 
+def _return_freed_memory() -> None:
+    """Give the heap a dropped in-memory store freed back to the system. glibc keeps it
+    otherwise, and Python's own allocator, which maps arenas of its own, never reuses it:
+    at 10M triples the pass after the store was written grew from 9.5 GB instead of from
+    under one. Nothing to do where the C library has no ``malloc_trim``."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return
+    trim(0)
+
+
 def _with_later_graphs(context: BuildContext, scanned: Scanned):
     """The scan's incoming links plus those of the graphs written after it (the
     catalogue's), or None (the step then counts the store itself)."""
@@ -244,6 +257,7 @@ def build(settings: Settings, progress: Progress | None = None) -> Generation:
                 store, nquads = _save(store, work)
                 context.store = store  # the in-memory store is let go
                 nquads.unlink()
+                _return_freed_memory()
         context.manifest = {
             "id": work.id,
             "built_at": built_at.isoformat(timespec="seconds").replace("+00:00", "Z"),

@@ -210,9 +210,9 @@ def changes_page(page: int, ext: str | None = None):
     immutable."""
     history = _change_log().history
     settings = site().settings
-    states = changes.read_states(site().generation().path)
-    triples = feed.page_quads(site().scheme(), history, page, settings.changes_page_size,
-                              states)
+    with changes.read_states(site().generation().path) as states:
+        triples = feed.page_quads(site().scheme(), history, page, settings.changes_page_size,
+                                  states)
     if triples is None:
         abort(404)
     fmt, negotiated = _pick(PAGE_FORMATS, ext)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import subprocess
 
 import pyoxigraph as ox
@@ -103,6 +105,32 @@ def test_hash_covers_nested_blank_node_structures():
     store.add(ox.Quad(inner, p, ox.Literal("2"), graph))
     after = changes.entity_hashes(store, Scheme("https://data.clusterscord.eu/"))
     assert changes.compare(before, after) == [(BASE + "x", "changed")]
+
+
+def test_each_version_keeps_its_state_across_builds_and_from_the_legacy_file(project):
+    first = build(project)
+    edit(project.root, '"3"^^xsd:integer', '"4"^^xsd:integer')
+    second = build(project)
+    with changes.read_states(second.path) as states:
+        before = states.get(f"{first.id} {BASE}a")
+        after = states.get(f"{second.id} {BASE}a")
+        assert states.get(f"{second.id} {BASE}b") is None  # unchanged: no new version
+    assert before is not None and '"3"^^' in before
+    assert after is not None and '"4"^^' in after
+    # A generation made before the states moved to SQLite kept them as gzipped JSON.
+    legacy = changes.states_path(second.path)
+    with changes.read_states(second.path) as states:
+        carried = {key: states.get(key) for key in
+                   (f"{first.id} {BASE}a", f"{second.id} {BASE}a")}
+    legacy.unlink()
+    (second.path / changes.LEGACY_STATES_FILE).write_bytes(
+        gzip.compress(json.dumps(carried).encode("utf-8")))
+    edit(project.root, '"4"^^xsd:integer', '"5"^^xsd:integer')
+    third = build(project)
+    with changes.read_states(third.path) as states:
+        for key, text in carried.items():
+            assert states.get(key) == text
+        assert '"5"^^' in (states.get(f"{third.id} {BASE}a") or "")
 
 
 def test_ldes_client_replicates_every_version_the_builds_produced(tmp_path):

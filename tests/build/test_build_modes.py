@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -56,3 +59,36 @@ def test_builds_in_memory_and_on_disk_publish_the_same_graph_and_artefacts(
     labels = [sorted(sqlite3.connect(g.search_path).execute(
         "SELECT iri, type, lang, predicate, boost, label FROM labels")) for g in (memory, disk)]
     assert labels[0] == labels[1] and len(labels[0]) > 500
+
+
+DROP_AND_TRIM = """
+import gc, sys
+import pyoxigraph as ox
+from publisher.build import pipeline
+
+def rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) // 1024
+
+ex = "http://example.org/"
+store = ox.Store()
+store.bulk_extend(ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(f"{ex}p{i % 50}"),
+                          ox.Literal(f"value {i}"), ox.NamedNode(f"{ex}g{i % 7}"))
+                  for i in range(400_000))
+del store
+gc.collect()
+dropped = rss_mb()
+pipeline._return_freed_memory()
+print(dropped, rss_mb())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_the_memory_a_dropped_in_memory_store_held_goes_back_to_the_system():
+    """After the staged build writes its store out, the later steps start from little."""
+    result = subprocess.run([sys.executable, "-c", DROP_AND_TRIM], capture_output=True,
+                            text=True, timeout=300, cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr
+    dropped, trimmed = map(int, result.stdout.split())
+    assert trimmed < dropped - 60, (dropped, trimmed)
