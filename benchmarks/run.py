@@ -133,7 +133,12 @@ def measure(size: int, work: Path, duration: float, levels: list[int], driver: s
         if target not in want:
             continue
         settings = load_settings(root=root, environ={})
-        with _environment(CLUSTERSCORD_CACHE_MAX_BYTES=cache_env), targets.our_server(
+        # Every load client connects from 127.0.0.1, which the fair share would treat as
+        # one client (query_per_client uncached queries at once, the rest refused at once):
+        # here each connection is its own client, as it is for the servers compared.
+        share = str(max(levels))
+        with _environment(CLUSTERSCORD_CACHE_MAX_BYTES=cache_env,
+                          CLUSTERSCORD_QUERY_PER_CLIENT=share), targets.our_server(
             root, settings.workers, settings.threads, logs / f"ours-{target}.log"
         ) as (base, process):
             for workload in mix:
