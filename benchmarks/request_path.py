@@ -39,10 +39,11 @@ JSON_RESULTS = "application/sparql-results+json"
 
 
 def scope(path: str, query: str = "", accept: str = "text/html") -> dict:
+    """A GET as the load client sends it (no Accept-Encoding: answers go uncompressed)."""
     return {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
             "query_string": query.encode(), "http_version": "1.1", "scheme": "http",
             "headers": [(b"host", b"localhost"), (b"accept", accept.encode()),
-                        (b"accept-encoding", b"gzip, br"), (b"user-agent", b"bench")],
+                        (b"user-agent", b"bench")],
             "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80)}
 
 
