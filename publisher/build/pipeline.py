@@ -12,7 +12,7 @@ Where the time goes at a million triples, and how the build keeps it short:
   ``build_memory_max_mb``; the SHACL queries run two at a time, the rules inside the
   store (:mod:`publisher.build.rules`);
 - larger sources, up to ``rules_memory_max_mb``, are still validated and derived in
-  memory (at 10M triples validation took 754 s on disk, 166 CPU s in memory), then the
+  memory (at 10M triples validation took 754–1,275 s on disk, 112 s in memory), then the
   store is written to disk and the later steps read it there, as for the largest;
 - once the rules have run, threads write the in-memory store to the generation's
   directory (dumped and bulk-loaded by the store, the staged N-Quads compressed as the
