@@ -274,8 +274,3 @@ class States:
     def __exit__(self, *exc) -> None:
         if self._db is not None:
             self._db.close()
-
-
-def read_states(generation_path: Path) -> States:
-    """The version states of a generation (see :class:`States`)."""
-    return States(generation_path)

@@ -142,6 +142,7 @@ class GenerationCache:
         """The stored answer to a GET or HEAD as (status, raw header fields, body), for a
         caller that sends it itself; None when the application must answer (the key is
         left in ``environ`` for that call, which then counts the miss)."""
+        started = time.perf_counter()
         method = environ["REQUEST_METHOD"]
         path = environ.get("PATH_INFO", "")
         if method == "POST" or not _cacheable(method, path, environ):
@@ -154,7 +155,6 @@ class GenerationCache:
         if entry is None:
             environ[KEY] = (generation, key)
             return None
-        started = time.perf_counter()
         if entry.not_modified(environ):
             _log(environ, 304, 0, started, generation)
             return 304, entry.raw_not_modified, b""

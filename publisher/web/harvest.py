@@ -210,7 +210,7 @@ def changes_page(page: int, ext: str | None = None):
     immutable."""
     history = _change_log().history
     settings = site().settings
-    with changes.read_states(site().generation().path) as states:
+    with changes.States(site().generation().path) as states:
         triples = feed.page_quads(site().scheme(), history, page, settings.changes_page_size,
                                   states)
     if triples is None:

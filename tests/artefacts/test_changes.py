@@ -111,7 +111,7 @@ def test_each_version_keeps_its_state_across_builds_and_from_the_legacy_file(pro
     first = build(project)
     edit(project.root, '"3"^^xsd:integer', '"4"^^xsd:integer')
     second = build(project)
-    with changes.read_states(second.path) as states:
+    with changes.States(second.path) as states:
         before = states.get(f"{first.id} {BASE}a")
         after = states.get(f"{second.id} {BASE}a")
         assert states.get(f"{second.id} {BASE}b") is None  # unchanged: no new version
@@ -119,7 +119,7 @@ def test_each_version_keeps_its_state_across_builds_and_from_the_legacy_file(pro
     assert after is not None and '"4"^^' in after
     # A generation made before the states moved to SQLite kept them as gzipped JSON.
     legacy = changes.states_path(second.path)
-    with changes.read_states(second.path) as states:
+    with changes.States(second.path) as states:
         carried = {key: states.get(key) for key in
                    (f"{first.id} {BASE}a", f"{second.id} {BASE}a")}
     legacy.unlink()
@@ -127,7 +127,7 @@ def test_each_version_keeps_its_state_across_builds_and_from_the_legacy_file(pro
         gzip.compress(json.dumps(carried).encode("utf-8")))
     edit(project.root, '"4"^^xsd:integer', '"5"^^xsd:integer')
     third = build(project)
-    with changes.read_states(third.path) as states:
+    with changes.States(third.path) as states:
         for key, text in carried.items():
             assert states.get(key) == text
         assert '"5"^^' in (states.get(f"{third.id} {BASE}a") or "")
